@@ -1,0 +1,184 @@
+"""The Typer application and what its commands share: options, loading, printing."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from timeline.checks import check_collection
+from timeline.dates import DateError, parse_day
+from timeline.loading import Collection, load_collection
+from timeline.model import EVENT_TYPES, STATUSES
+from timeline.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
+from timeline.query import Filters
+
+app = typer.Typer(
+    name="timeline",
+    help="Track diplomatic events as YAML records: validate, render, report, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _day_option(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except DateError as error:
+        raise typer.BadParameter(f"{error.message}; write a day as YYYY-MM-DD") from None
+
+
+EventsOpt = Annotated[
+    Path,
+    typer.Option(
+        "--events", help="The collection folder.", file_okay=False, dir_okay=True,
+        exists=True, show_default=True,
+    ),
+]  # fmt: skip
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DAY", help="The day to judge from (default: today)."),
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", metavar="DAY", help="Keep events that end on or after DAY."),
+]
+ToOpt = Annotated[
+    str | None,
+    typer.Option("--to", metavar="DAY", help="Keep events that start on or before DAY."),
+]
+ActorOpt = Annotated[
+    list[str] | None,
+    typer.Option("--actor", metavar="ID", help="Keep events naming this actor (repeatable)."),
+]
+def _choices(allowed: Sequence[str]) -> Any:
+    def check(values: list[str] | None) -> list[str] | None:
+        for value in values or ():
+            if value not in allowed:
+                hint = did_you_mean(value, allowed)
+                raise typer.BadParameter(
+                    f"{value!r} is not one of {', '.join(allowed)}{hint}"
+                )
+        return values
+
+    return check
+
+
+TypeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--type", metavar="TYPE", callback=_choices(EVENT_TYPES),
+                 help=f"Keep this type (repeatable): {', '.join(EVENT_TYPES)}."),
+]  # fmt: skip
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", metavar="TAG", help="Keep this tag (repeatable).")
+]
+StatusOpt = Annotated[
+    list[str] | None,
+    typer.Option("--status", metavar="STATUS", callback=_choices(STATUSES),
+                 help=f"Keep this status (repeatable): {', '.join(STATUSES)}."),
+]  # fmt: skip
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Read every file afresh, bypassing the cache.")
+]
+
+
+def as_of_day(value: str | None) -> date:
+    """The as-of day from `--as-of`, today by default."""
+    day = _day_option(value)
+    return day if day is not None else date.today()
+
+
+def make_filters(
+    start: str | None = None,
+    end: str | None = None,
+    actors: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    tags: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+) -> Filters:
+    """Filters from the shared command-line options (bad days are usage errors)."""
+    first, last = _day_option(start), _day_option(end)
+    if first and last and last < first:
+        raise typer.BadParameter(
+            f"--to {last.isoformat()} is before --from {first.isoformat()}; swap them"
+        )
+    return Filters(
+        first, last, tuple(actors or ()), tuple(types or ()), tuple(tags or ()),
+        tuple(statuses or ()),
+    )  # fmt: skip
+
+
+_SAFE_CONTROLS = {"\n", "\t"}
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control and bidirectional-override characters escaped, so data can never
+    rewrite the terminal (`repr` style escapes)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch
+        if ch in _SAFE_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+        else repr(ch)[1:-1]
+        for ch in text
+    )
+
+
+def out(text: str = "", *, err: bool = False) -> None:
+    """Print a line of output (escaped for the terminal)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(terminal_safe(text) + "\n")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Stop the command with one clear line on standard error."""
+    out(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+_LEVEL_STYLE = {"error": "\x1b[1;31merror\x1b[0m", "warning": "\x1b[1;33mwarning\x1b[0m"}
+
+
+def print_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
+    """Every problem as one line (at most 100 per file), coloured on a terminal."""
+    kept, left_out = cap_per_file(problems)
+    stream = sys.stderr if err else sys.stdout
+    colour = stream.isatty()
+    for problem in kept:
+        level = _LEVEL_STYLE[problem.level] if colour else problem.level
+        stream.write(
+            f"{terminal_safe(problem.path)}:{problem.line}:{problem.column}: {level}: "
+            f"{terminal_safe(problem.message)} [{problem.code}]\n"
+        )
+    for path, count in sorted(left_out.items()):
+        stream.write(terminal_safe(f"{path}: {count} more problems not shown") + "\n")
+
+
+def print_json(value: Any) -> None:
+    """JSON on standard output, UTF-8, indented."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def load_checked(
+    events: Path, as_of: date, *, extra: Sequence[Path] = (), refuse: bool = True,
+    use_cache: bool = True,
+) -> tuple[Collection, list[Problem]]:  # fmt: skip
+    """Load and check the collection; with `refuse`, print the errors and exit 1 if any."""
+    del use_cache  # the content cache plugs in here
+    collection = load_collection(events, extra)
+    problems = check_collection(collection, as_of)
+    if refuse and has_errors(problems):
+        print_problems([p for p in problems if p.level == "error"], err=True)
+        out(summary_line(problems, collection.files, len(collection.events)), err=True)
+        fail("the collection has errors; fix them (see 'timeline validate') and run again")
+    return collection, problems

@@ -1,0 +1,74 @@
+"""`timeline list`: events in date order, as a table or as data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from timeline.cli.app import (
+    ActorOpt, AsOfOpt, EventsOpt, FromOpt, NoCacheOpt, StatusOpt, TagOpt, ToOpt, TypeOpt, app,
+    as_of_day, load_checked, make_filters, print_json, terminal_safe,
+)  # fmt: skip
+from timeline.model import Event
+from timeline.query import select
+
+STATUS_STYLE = {
+    "occurred": "green", "scheduled": "cyan", "proposed": "magenta", "postponed": "yellow",
+    "cancelled": "dim strike",
+}  # fmt: skip
+
+
+def event_table(events: list[Event]) -> Table:
+    """A table of events: date, status, type, id, title."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in ("date", "status", "type", "id", "title"):
+        table.add_column(name, overflow="fold")
+    for event in events:
+        table.add_row(
+            event.date.label,
+            f"[{STATUS_STYLE[event.status]}]{event.status}[/]",
+            event.type,
+            terminal_safe(event.id),
+            terminal_safe(event.title).replace("[", "\\["),
+        )
+    return table
+
+
+@app.command("list")
+def list_events(
+    fmt: Annotated[
+        Literal["table", "json", "csv"],
+        typer.Option(
+            "--format", help="table for people; json (normalized records) or csv for programs."
+        ),
+    ] = "table",
+    events: EventsOpt = Path("events"),
+    as_of: AsOfOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    actor: ActorOpt = None,
+    type_: TypeOpt = None,
+    tag: TagOpt = None,
+    status: StatusOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """List events in date order."""
+    filters = make_filters(start, end, actor, type_, tag, status)
+    collection, _ = load_checked(events, as_of_day(as_of), use_cache=not no_cache)
+    chosen = select(collection.events, filters)
+    if fmt == "json":
+        print_json([event.normalized() for event in chosen])
+    elif fmt == "csv":
+        from timeline.export import export_csv
+
+        typer.echo(export_csv(chosen, collection), nl=False)
+    else:
+        console = Console(soft_wrap=False)
+        if not console.is_terminal:
+            console = Console(width=200, no_color=True, soft_wrap=False)
+        console.print(event_table(chosen))
+        console.print(f"{len(chosen)} of {len(collection.events)} events", style="dim")

@@ -1,0 +1,29 @@
+"""`timeline show`: one event in full."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from timeline.cli.app import AsOfOpt, EventsOpt, NoCacheOpt, app, as_of_day, fail, load_checked, out
+from timeline.describe import describe_event
+from timeline.problems import did_you_mean
+
+
+@app.command()
+def show(
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.")],
+    events: EventsOpt = Path("events"),
+    as_of: AsOfOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Show one event in full, with its actors' names and related events."""
+    collection, _ = load_checked(events, as_of_day(as_of), use_cache=not no_cache)
+    event = collection.event_index.get(event_id)
+    if event is None:
+        hint = did_you_mean(event_id, collection.event_index) or "; see 'timeline list'"
+        fail(f"no event has the id {event_id!r}{hint}")
+    for line in describe_event(event, collection):
+        out(line)

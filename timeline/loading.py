@@ -1,0 +1,377 @@
+"""Files on disk to validated records: every problem found, each at its line and column."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from timeline.model import Actor, Event
+from timeline.problems import Problem, did_you_mean, sort_problems
+from timeline.yamlread import Document, Loc, Position, decode, read_documents
+
+#: Files larger than this are refused rather than read: no record file comes close.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+ACTORS_FILE = "actors.yaml"
+_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one file holds: its events or actors, and the problems found reading them."""
+
+    path: str
+    events: list[Event] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Collection:
+    """Every event and actor of a collection, and the problems of its files."""
+
+    root: Path
+    events: list[Event]
+    actors: list[Actor]
+    problems: list[Problem]
+    files: int
+
+    @property
+    def actor_index(self) -> dict[str, Actor]:
+        """Actors by id (the first, where an id is repeated)."""
+        index: dict[str, Actor] = {}
+        for actor in self.actors:
+            index.setdefault(actor.id, actor)
+        return index
+
+    @property
+    def event_index(self) -> dict[str, Event]:
+        """Events by id (the first, where an id is repeated)."""
+        index: dict[str, Event] = {}
+        for event in self.events:
+            index.setdefault(event.id, event)
+        return index
+
+
+def display_path(path: Path) -> str:
+    """A path as the user will read it in messages: relative to the current folder if below it."""
+    text = str(path)
+    if path.is_absolute():
+        try:
+            text = str(path.relative_to(Path.cwd()))
+        except ValueError:
+            pass
+    return text.replace(os.sep, "/")
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name.endswith(".tmp")
+
+
+def collection_files(root: Path) -> list[Path]:
+    """Every record file below `root`, in sorted path order, skipping `.*` and `*.tmp`."""
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not _skipped(d)]
+        for name in files:
+            if name.endswith(_SUFFIXES) and not _skipped(name):
+                path = Path(folder, name)
+                found.append((path.relative_to(root).as_posix(), path))
+    found.sort()
+    return [path for _, path in found]
+
+
+def is_actor_file(path: Path, root: Path) -> bool:
+    return path.parent == root and path.name == ACTORS_FILE
+
+
+def read_file(path: Path, display: str, *, actors: bool = False) -> FileResult:
+    """Read one file of events (or, with `actors`, the actor registry)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return FileResult(
+                display,
+                problems=[
+                    Problem(
+                        display, 1, 1, "error", "too-large",
+                        f"the file has {size:,} bytes, more than the limit of "
+                        f"{MAX_FILE_BYTES:,}; split it into smaller files",
+                    )  # fmt: skip
+                ],
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        return FileResult(
+            display,
+            problems=[
+                Problem(display, 1, 1, "error", "unreadable",
+                        f"cannot read the file ({error.strerror}); check its permissions")
+            ],  # fmt: skip
+        )
+    return read_bytes(data, display, actors=actors)
+
+
+def read_bytes(data: bytes, display: str, *, actors: bool = False) -> FileResult:
+    """Parse and validate the bytes of one file; a pure function of its inputs."""
+    text, problems = decode(data, display)
+    result = FileResult(display, problems=problems)
+    if text is None:
+        return result
+    documents, yaml_problems = read_documents(text, display)
+    result.problems.extend(yaml_problems)
+    model: type[Event] | type[Actor] = Actor if actors else Event
+    failures: list[tuple[int, Loc, ValidationError]] = []
+    for doc_index, document in enumerate(documents):
+        for loc, item in _items(document, display, result.problems, actors):
+            try:
+                record = model.model_validate(item)
+            except ValidationError as error:
+                failures.append((doc_index, loc, error))
+                continue
+            line, column = _record_start(document, loc)
+            placed = record.place(display, line, column, doc_index, loc[0] if loc else None)
+            if isinstance(placed, Actor):
+                result.actors.append(placed)
+            else:
+                result.events.append(placed)
+    if failures:
+        tracked, _ = read_documents(text, display, track=True)
+        for doc_index, loc, error in failures:
+            result.problems.extend(
+                validation_problems(error, tracked[doc_index], loc, display, model)
+            )
+    return result
+
+
+def _record_start(document: Document, loc: Loc) -> tuple[int, int]:
+    return document.values.get(loc, (document.line, document.column))
+
+
+def _items(
+    document: Document, path: str, problems: list[Problem], actors: bool
+) -> Iterable[tuple[Loc, Any]]:
+    value = document.value
+    what = "an actor" if actors else "an event"
+    if value is None:
+        return
+    if isinstance(value, dict):
+        yield (), value
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                yield (index,), item
+            elif item is not None:
+                problems.append(
+                    Problem(
+                        path, document.line, document.column, "error", "not-a-record",
+                        f"item {index + 1} of this list is {_describe(item)}, not {what}; "
+                        "each item must be a mapping of keys and values",
+                    )  # fmt: skip
+                )
+        return
+    problems.append(
+        Problem(
+            path, document.line, document.column, "error", "not-a-record",
+            f"this document is {_describe(value)}; it must be {what} (a mapping) or a list of them",
+        )  # fmt: skip
+    )
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, str):
+        return f"text ({value[:40]!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def dotted(loc: Sequence[str | int]) -> str:
+    """A loc as the user reads it: `sources[0].url`."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that a loc inside `model` points into (for listing its keys)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _find_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _find_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or getattr(annotation, "__metadata__", ()):
+        found = _find_model(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    return _find_model(origin) if origin is not None and origin is not annotation else None
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def position_of(document: Document, loc: Loc, *, key: bool = False) -> Position:
+    """The line and column of a loc's value (or key), or of the nearest enclosing value."""
+    if key and loc in document.keys:
+        return document.keys[loc]
+    probe = loc
+    while probe:
+        if probe in document.values:
+            return document.values[probe]
+        probe = probe[:-1]
+    return document.values.get((), (document.line, document.column))
+
+
+def validation_problems(
+    error: ValidationError, document: Document, base: Loc, path: str, model: type[BaseModel]
+) -> list[Problem]:
+    """Pydantic's errors for one record, each placed at the key or value it is about."""
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc: tuple[str | int, ...] = tuple(detail["loc"])
+        kind = detail["type"]
+        field_name = dotted(loc)
+        prefix = f"{field_name}: " if field_name else ""
+        value = detail.get("input")
+        if kind == "missing":
+            code = "missing-field"
+            parent = dotted(loc[:-1])
+            message = f"{parent + ': ' if parent else ''}missing required key {loc[-1]!r}"
+            line, column = position_of(document, base + loc[:-1])
+        elif kind == "extra_forbidden":
+            code = "unknown-field"
+            owner = _model_at(model, loc[:-1])
+            allowed = list(owner.model_fields) if owner else []
+            parent = dotted(loc[:-1])
+            hint = did_you_mean(str(loc[-1]), allowed) or (
+                f"; allowed keys: {', '.join(allowed)}" if allowed else ""
+            )
+            message = f"{parent + ': ' if parent else ''}unknown key {loc[-1]!r}{hint}"
+            line, column = position_of(document, base + loc, key=True)
+        elif kind == "literal_error":
+            code = "invalid-value"
+            expected = _QUOTED.findall(str(detail.get("ctx", {}).get("expected", "")))
+            hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""
+            message = (
+                f"{prefix}{_describe_input(value)} is not allowed; use one of "
+                f"{', '.join(expected)}{hint}"
+            )
+            line, column = position_of(document, base + loc)
+        elif "-" in kind:  # our own PydanticCustomError codes
+            code = kind
+            message = prefix + detail["msg"]
+            line, column = position_of(document, base + loc)
+        elif kind in ("string_type", "str_type"):
+            code = "wrong-type"
+            message = f"{prefix}expected text, got {_describe(value)}; put it in quotes"
+            line, column = position_of(document, base + loc)
+        elif kind == "list_type":
+            code = "wrong-type"
+            message = (
+                f"{prefix}expected a list, got {_describe(value)}; "
+                "write each item on its own line starting with '- '"
+            )
+            line, column = position_of(document, base + loc)
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            code = "wrong-type"
+            message = f"{prefix}expected a mapping of keys and values, got {_describe(value)}"
+            line, column = position_of(document, base + loc)
+        else:
+            code = "invalid-value"
+            message = f"{prefix}{detail['msg']}"
+            line, column = position_of(document, base + loc)
+        problems.append(Problem(path, line, column, "error", code, message))
+    return problems
+
+
+def _describe_input(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else _describe(value)
+
+
+class Locator:
+    """Finds the line and column of any part of a loaded record, re-reading its file once.
+
+    Positions are not kept on the fast path (they would double the memory of a large
+    collection); the few files that have problems are read again to place them.
+    """
+
+    def __init__(self) -> None:
+        self._documents: dict[str, list[Document] | None] = {}
+
+    def _tracked(self, path: str) -> list[Document] | None:
+        if path not in self._documents:
+            documents: list[Document] | None = None
+            try:
+                text, _ = decode(Path(path).read_bytes(), path)
+                if text is not None:
+                    documents, _ = read_documents(text, path, track=True)
+            except OSError:
+                documents = None
+            self._documents[path] = documents
+        return self._documents[path]
+
+    def at(self, record: Event | Actor, loc: Loc = (), *, key: bool = False) -> tuple[str, int, int]:
+        """(path, line, column) of `loc` inside `record`."""
+        documents = self._tracked(record.path)
+        if documents is None or record.doc >= len(documents):
+            return record.path, record.line, record.column
+        base: Loc = () if record.index is None else (record.index,)
+        line, column = position_of(documents[record.doc], base + loc, key=key)
+        return record.path, line, column
+
+
+def load_collection(root: Path, extra: Sequence[Path] = ()) -> Collection:
+    """Read every file of the collection at `root` (and `extra` files as event files)."""
+    paths = collection_files(root) if root.is_dir() else []
+    seen = {p.resolve() for p in paths}
+    for path in extra:
+        if path.resolve() not in seen:
+            paths.append(path)
+            seen.add(path.resolve())
+    results = [
+        read_file(path, display_path(path), actors=is_actor_file(path, root)) for path in paths
+    ]
+    return merge_results(root, results)
+
+
+def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
+    """One collection from the results of its files, events in date order."""
+    events: list[Event] = []
+    actors: list[Actor] = []
+    problems: list[Problem] = []
+    for result in results:
+        events.extend(result.events)
+        actors.extend(result.actors)
+        problems.extend(result.problems)
+    events.sort(key=Event.sort_key)
+    return Collection(root, events, actors, sort_problems(problems), len(results))

@@ -1,0 +1,345 @@
+"""The event record format (format.md) as Pydantic models. No I/O here."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from typing import Annotated, Any, Literal, Self, get_args
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    PrivateAttr,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from timeline.dates import DateError, DateSpan, parse_date, parse_day
+
+EventType = Literal[
+    "meeting", "summit", "conference", "side-event", "visit", "negotiation", "statement",
+    "letter", "report", "resolution", "vote", "agreement", "sanction", "publication", "other",
+]  # fmt: skip
+Status = Literal["proposed", "scheduled", "occurred", "postponed", "cancelled"]
+Role = Literal[
+    "organizer", "participant", "author", "sponsor", "signatory", "addressee", "subject",
+    "invited", "speaker", "observer",
+]  # fmt: skip
+Relation = Literal["part-of", "follows", "responds-to", "supports", "references"]
+ActorKind = Literal[
+    "state", "government", "igo", "ngo", "think-tank", "media", "person", "group", "other"
+]
+
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
+STATUSES: tuple[str, ...] = get_args(Status)
+ROLES: tuple[str, ...] = get_args(Role)
+RELATIONS: tuple[str, ...] = get_args(Relation)
+ACTOR_KINDS: tuple[str, ...] = get_args(ActorKind)
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+_SLUG = re.compile(SLUG_PATTERN)
+_WIKIDATA = re.compile(r"^Q[0-9]+$")
+_COUNTRY_SHAPE = re.compile(r"^[A-Za-z]{2,3}$")
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:100]
+        suggestion = f", e.g. {hint!r}" if hint and _SLUG.match(hint) else ""
+        raise PydanticCustomError(
+            "invalid-slug",
+            "{value} is not a valid id: use lowercase letters, digits and hyphens{suggestion}",
+            {"value": repr(value), "suggestion": suggestion},
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("invalid-title", "the title is empty; write one line")
+    if "\n" in value or "\r" in value:
+        raise PydanticCustomError(
+            "invalid-title", "the title must be one line; move the rest to 'summary'"
+        )
+    if len(value) > 200:
+        raise PydanticCustomError(
+            "invalid-title",
+            "the title has {n} characters, more than 200; shorten it and move detail to 'summary'",
+            {"n": len(value)},
+        )
+    return value
+
+
+@cache
+def country_codes() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 and alpha-3 codes, each mapped to the country's name."""
+    import pycountry  # imported lazily: its database costs ~20 ms to load
+
+    codes: dict[str, str] = {}
+    for country in pycountry.countries:
+        codes[country.alpha_2] = country.name
+        codes[country.alpha_3] = country.name
+    return codes
+
+
+def _country(value: str) -> str:
+    codes = country_codes()
+    if value in codes:
+        return value
+    if _COUNTRY_SHAPE.match(value) and value.upper() in codes:
+        raise PydanticCustomError(
+            "invalid-country",
+            "{value} is not an ISO 3166-1 code; write it in capitals: {upper}",
+            {"value": repr(value), "upper": repr(value.upper())},
+        )
+    raise PydanticCustomError(
+        "invalid-country",
+        "{value} is not an ISO 3166-1 alpha-2 or alpha-3 country code (e.g. 'US', 'KOR')",
+        {"value": repr(value)},
+    )
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise PydanticCustomError(
+            "url-scheme",
+            "{value} is not an http or https address; write a full link like "
+            "'https://example.org/page'",
+            {"value": repr(value)},
+        )
+    return value
+
+
+def _event_date(value: Any) -> DateSpan:
+    if isinstance(value, DateSpan):
+        return value
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise PydanticCustomError(error.code, error.message) from None
+
+
+def _day(value: Any) -> date:
+    try:
+        return parse_day(value)
+    except DateError as error:
+        raise PydanticCustomError(error.code, error.message) from None
+
+
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _text_as(key: str) -> Any:
+    def convert(value: Any) -> Any:
+        return {key: value} if isinstance(value, str) else value
+
+    return convert
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+Title = Annotated[str, AfterValidator(_one_line)]
+Country = Annotated[str, AfterValidator(_country)]
+Url = Annotated[str, AfterValidator(_http_url)]
+Day = Annotated[
+    date,
+    PlainValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+EventDate = Annotated[
+    DateSpan,
+    PlainValidator(_event_date),
+    PlainSerializer(lambda span: span.text, return_type=str),
+    WithJsonSchema(
+        {
+            "type": ["string", "integer"],
+            "description": "2014, 2014-02, 2014-02-17, with ? ~ or %, or an interval A/B or A/..",
+        }
+    ),
+]
+
+
+class Record(BaseModel):
+    """Base of every record: unknown keys are errors, values are never silently converted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Placed(Record):
+    """A top-level record (event or actor) that remembers where in which file it was read."""
+
+    _path: str = PrivateAttr(default="")
+    _line: int = PrivateAttr(default=1)
+    _column: int = PrivateAttr(default=1)
+    _doc: int = PrivateAttr(default=0)
+    _index: int | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> str:
+        """The file this record was read from, as shown to the user."""
+        return self._path
+
+    @property
+    def line(self) -> int:
+        return self._line
+
+    @property
+    def column(self) -> int:
+        return self._column
+
+    @property
+    def doc(self) -> int:
+        """Index of its YAML document in the file's stream."""
+        return self._doc
+
+    @property
+    def index(self) -> int | None:
+        """Index in its document's list, or None when the document is the record itself."""
+        return self._index
+
+    def place(
+        self, path: str, line: int, column: int, doc: int = 0, index: int | None = None
+    ) -> Self:
+        """Record where this was read from (1-based line and column)."""
+        self._path, self._line, self._column, self._doc, self._index = (
+            path, line, column, doc, index
+        )  # fmt: skip
+        return self
+
+
+class Source(Record):
+    """Where something was reported."""
+
+    title: str | None = None
+    publisher: str | None = None
+    url: Url | None = None
+    published: Day | None = None
+    quote: str | None = None
+    accessed: Day | None = None
+
+    @model_validator(mode="after")
+    def _title_or_url(self) -> Source:
+        if self.title is None and self.url is None:
+            raise PydanticCustomError(
+                "invalid-source", "a source needs a 'title' or a 'url'; add one"
+            )
+        return self
+
+
+class ActorRef(Record):
+    """An actor named by an event, with its role."""
+
+    actor: Slug
+    role: Role = "participant"
+
+
+class Location(Record):
+    """Where an event takes place."""
+
+    name: str
+    country: Country | None = None
+
+
+class Related(Record):
+    """A typed link to another event."""
+
+    event: Slug
+    relation: Relation
+
+
+class Update(Record):
+    """What was reported about an event on a day."""
+
+    date: Day
+    status: Status | None = None
+    note: str | None = None
+    source: Source | None = None
+
+
+class Event(Placed):
+    """One diplomatic event."""
+
+    id: Slug
+    title: Title
+    date: EventDate
+    type: EventType
+    status: Status
+    actors: Annotated[
+        list[Annotated[ActorRef, BeforeValidator(_text_as("actor"))]],
+        BeforeValidator(_none_as_empty),
+    ] = Field(default_factory=list)
+    location: Annotated[Location | None, BeforeValidator(_text_as("name"))] = None
+    summary: str | None = None
+    sources: Annotated[list[Source], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list
+    )
+    tags: Annotated[list[Slug], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
+    related: Annotated[list[Related], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list
+    )
+    updates: Annotated[list[Update], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list
+    )
+
+
+
+    def sort_key(self) -> tuple[date, date, str]:
+        """Events sort by earliest day, then latest day (open last), then id."""
+        start, end = self.date.sort_key()
+        return (start, end, self.id)
+
+    def actor_ids(self) -> list[str]:
+        return [ref.actor for ref in self.actors]
+
+    def normalized(self) -> dict[str, Any]:
+        """The normalized record of cli.md: the format's keys plus derived ones."""
+        record = self.model_dump(mode="json")
+        span = self.date
+        record.update(
+            start=span.start.isoformat(),
+            end=span.end.isoformat() if span.end else None,
+            precision=span.precision,
+            approximate=span.approximate,
+            uncertain=span.uncertain,
+            label=span.label,
+            path=self.path,
+        )
+        return record
+
+
+class Actor(Placed):
+    """A person, state, body or group in the actor registry."""
+
+    id: Slug
+    name: str
+    kind: ActorKind
+    country: Country | None = None
+    affiliation: Slug | None = None
+    title: str | None = None
+    aliases: Annotated[list[str], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
+    wikidata: Annotated[str, AfterValidator(lambda v: _wikidata(v))] | None = None
+
+
+
+def _wikidata(value: str) -> str:
+    if not _WIKIDATA.match(value):
+        raise PydanticCustomError(
+            "invalid-value",
+            "{value} is not a Wikidata item id; write it like 'Q30'",
+            {"value": repr(value)},
+        )
+    return value
+
+
+#: Keys of an event in the order of format.md, the order `add` writes them in.
+EVENT_KEYS: tuple[str, ...] = tuple(Event.model_fields)
+ACTOR_KEYS: tuple[str, ...] = tuple(Actor.model_fields)
