@@ -169,9 +169,10 @@ def _items(
             if isinstance(item, dict):
                 yield (index,), item
             elif item is not None:
+                line, column = document.values.get((index,), (document.line, document.column))
                 problems.append(
                     Problem(
-                        path, document.line, document.column, "error", "not-a-record",
+                        path, line, column, "error", "not-a-record",
                         f"item {index + 1} of this list is {_describe(item)}, not {what}; "
                         "each item must be a mapping of keys and values",
                     )  # fmt: skip

@@ -101,6 +101,8 @@ def _syntax_message(error: yaml.MarkedYAMLError, source: str) -> str:
         return text + "; indent with spaces, not tabs"
     if "quoted scalar" in context and "end of stream" in problem:
         return text + "; close the quote"
+    if "maximum nesting depth" in problem:
+        return text + "; records need only a few levels of nesting"
     if "mapping values are not allowed" in problem:
         return text + "; quote text that contains ': '"
     if "could not find expected ':'" in problem:
