@@ -153,6 +153,7 @@ Url = Annotated[str, AfterValidator(_http_url)]
 Day = Annotated[
     date,
     PlainValidator(_day),
+    PlainSerializer(lambda day: day.isoformat(), return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
 EventDate = Annotated[

@@ -22,11 +22,11 @@ STATUS_STYLE = {
 }  # fmt: skip
 
 
-def event_table(events: list[Event]) -> Table:
+def event_table(events: list[Event], *, wrap: bool = True) -> Table:
     """A table of events: date, status, type, id, title."""
     table = Table(box=None, pad_edge=False, header_style="bold")
     for name in ("date", "status", "type", "id", "title"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", no_wrap=not wrap)
     for event in events:
         table.add_row(
             event.date.label,
@@ -68,7 +68,15 @@ def list_events(
         typer.echo(export_csv(chosen, collection), nl=False)
     else:
         console = Console(soft_wrap=False)
-        if not console.is_terminal:
-            console = Console(width=200, no_color=True, soft_wrap=False)
-        console.print(event_table(chosen))
-        console.print(f"{len(chosen)} of {len(collection.events)} events", style="dim")
+        footer = f"{len(chosen)} of {len(collection.events)} events"
+        if console.is_terminal:
+            console.print(event_table(chosen))
+            console.print(footer, style="dim")
+        else:
+            # Piped: one plain line per event, never wrapped, no trailing padding.
+            plain = Console(width=100_000, no_color=True, highlight=False)
+            with plain.capture() as captured:
+                plain.print(event_table(chosen, wrap=False))
+            for line in captured.get().splitlines():
+                typer.echo(line.rstrip())
+            typer.echo(footer)

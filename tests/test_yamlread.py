@@ -1,0 +1,94 @@
+"""The YAML rules of format.md, enforced by our own walk over libyaml's events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from timeline.yamlread import MAX_DEPTH, decode, read_documents, resolve_plain
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("NO", "NO"),  # Norway stays Norway
+        ("no", "no"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("off", "off"),
+        ("y", "y"),
+        ("n", "n"),
+        ("true", True),
+        ("false", False),
+        ("12:30", "12:30"),  # YAML 1.1 would read 750 (base 60)
+        ("0123", "0123"),  # YAML 1.1 would read 83 (octal)
+        ("0x1F", "0x1F"),
+        ("2014", 2014),
+        ("-7", -7),
+        ("2014-02", "2014-02"),
+        ("2014-02-17", date(2014, 2, 17)),
+        ("2014-02-30", "2014-02-30"),  # not a calendar date: left for the date rules
+        ("2014-13", "2014-13"),
+        ("2014-09~", "2014-09~"),
+        ("2014-02-17T10:00:00", "2014-02-17T10:00:00"),
+        ("~", None),
+        ("null", None),
+        ("1.5", 1.5),
+    ],
+)
+def test_plain_scalars(text: str, value: object) -> None:
+    assert resolve_plain(text) == value
+    assert type(resolve_plain(text)) is type(value)
+
+
+def test_country_no_stays_norway() -> None:
+    documents, problems = read_documents("location:\n  name: Oslo\n  country: NO\n", "f.yaml")
+    assert problems == []
+    assert documents[0].value["location"]["country"] == "NO"
+
+
+def test_quoted_values_stay_text() -> None:
+    documents, _ = read_documents('a: "2014"\nb: \'true\'\nc: "2014-02-17"\n', "f.yaml")
+    assert documents[0].value == {"a": "2014", "b": "true", "c": "2014-02-17"}
+
+
+def test_streams_and_lists() -> None:
+    text = "id: a\n---\n- id: b\n- id: c\n---\n"
+    documents, problems = read_documents(text, "f.yaml")
+    assert problems == []
+    assert [d.value for d in documents] == [{"id": "a"}, [{"id": "b"}, {"id": "c"}], None]
+
+
+def test_positions_are_tracked_on_demand() -> None:
+    text = "id: a\nsources:\n  - title: x\n    url: y\n"
+    fast, _ = read_documents(text, "f.yaml")
+    tracked, _ = read_documents(text, "f.yaml", track=True)
+    assert ("sources", 0, "url") not in fast[0].values
+    assert tracked[0].values[("sources", 0, "url")] == (4, 10)
+    assert tracked[0].keys[("sources", 0, "url")] == (4, 5)
+    assert tracked[0].keys[("id",)] == (1, 1)
+
+
+def test_block_nesting_limit() -> None:
+    text = "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5))
+    _, problems = read_documents(text, "f.yaml")
+    assert [p.code for p in problems] == ["too-deep"]
+
+
+def test_bom_is_dropped_and_bad_utf8_named() -> None:
+    text, problems = decode("\ufeffid: a\n".encode(), "f.yaml")
+    assert text == "id: a\n" and problems == []
+    text, problems = decode(b"id: a\ntitle: caf\xe9\n", "f.yaml")
+    assert text is None
+    assert [(p.line, p.column, p.code) for p in problems] == [(2, 11, "encoding")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["!!timestamp x", "[" * 5000, "a: !!binary x", "? - a\n: b", "a: *x", "\x00", "a: 'x", "%YAML 9.9\n---\na"],
+)
+def test_hostile_text_never_raises(text: str) -> None:
+    documents, problems = read_documents(text, "f.yaml")
+    assert problems, documents
+    assert all(p.line >= 1 and p.column >= 1 for p in problems)
