@@ -10,9 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
-
 from conftest import ACTORS, SEED, event_yaml
+from typer.testing import Result
 
 Cli = Callable[..., Result]
 
@@ -52,7 +51,9 @@ def test_validate_paths_report_only_those_files(cli: Cli, tree: Callable[..., Pa
     assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["events/b.yaml"]
 
 
-def test_validate_a_draft_outside_the_collection(cli: Cli, tree: Callable[..., Path], tmp_path: Path) -> None:
+def test_validate_a_draft_outside_the_collection(
+    cli: Cli, tree: Callable[..., Path], tmp_path: Path
+) -> None:
     tree({"actors.yaml": ACTORS, "a.yaml": event_yaml("a")})
     (tmp_path / "draft.yaml").write_text(event_yaml("a", actors="[kery]"))
     result = cli("validate", "draft.yaml")
@@ -146,7 +147,10 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     shutil.copytree(SEED, tmp_path / "events")
     done = subprocess.run(
         [sys.executable, "-m", "timeline", "validate", "--as-of", "2014-09-13"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "0 errors, 0 warnings" in done.stdout

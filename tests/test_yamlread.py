@@ -86,7 +86,16 @@ def test_bom_is_dropped_and_bad_utf8_named() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["!!timestamp x", "[" * 5000, "a: !!binary x", "? - a\n: b", "a: *x", "\x00", "a: 'x", "%YAML 9.9\n---\na"],
+    [
+        "!!timestamp x",
+        "[" * 5000,
+        "a: !!binary x",
+        "? - a\n: b",
+        "a: *x",
+        "\x00",
+        "a: 'x",
+        "%YAML 9.9\n---\na",
+    ],
 )
 def test_hostile_text_never_raises(text: str) -> None:
     documents, problems = read_documents(text, "f.yaml")

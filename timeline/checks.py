@@ -27,12 +27,19 @@ class Context:
         self.actors = self.collection.actor_index
 
     def problem(
-        self, record: Event | Actor, loc: tuple[str | int, ...], level: str, code: str,
-        message: str, *, key: bool = False,
-    ) -> Problem:  # fmt: skip
+        self,
+        record: Event | Actor,
+        loc: tuple[str | int, ...],
+        level: str,
+        code: str,
+        message: str,
+        *,
+        key: bool = False,
+    ) -> Problem:
         path, line, column = self.locator.at(record, loc, key=key)
-        return Problem(path, line, column, "error" if level == "error" else "warning", code,
-                       message)  # fmt: skip
+        return Problem(
+            path, line, column, "error" if level == "error" else "warning", code, message
+        )
 
 
 Check = Callable[[Context], Iterator[Problem]]
@@ -42,8 +49,9 @@ def _where(record: Event | Actor) -> str:
     return f"{record.path}:{record.line}"
 
 
-def _duplicates(records: Sequence[Event] | Sequence[Actor], what: str, ctx: Context
-                ) -> Iterator[Problem]:  # fmt: skip
+def _duplicates(
+    records: Sequence[Event] | Sequence[Actor], what: str, ctx: Context
+) -> Iterator[Problem]:
     by_id: dict[str, list[Event | Actor]] = defaultdict(list)
     for record in records:
         by_id[record.id].append(record)
@@ -53,9 +61,13 @@ def _duplicates(records: Sequence[Event] | Sequence[Actor], what: str, ctx: Cont
         for record in group:
             others = ", ".join(_where(other) for other in group if other is not record)
             yield ctx.problem(
-                record, ("id",), "error", "duplicate-id",
-                f"the {what} id {record_id!r} is also used at {others}; give each {what} its own id",
-            )  # fmt: skip
+                record,
+                ("id",),
+                "error",
+                "duplicate-id",
+                f"the {what} id {record_id!r} is also used at {others}; "
+                f"give each {what} its own id",
+            )
 
 
 def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
@@ -71,9 +83,12 @@ def check_unknown_actors(ctx: Context) -> Iterator[Problem]:
             if ref.actor not in ctx.actors:
                 hint = did_you_mean(ref.actor, ctx.actors) or "; add it to actors.yaml"
                 yield ctx.problem(
-                    event, ("actors", index), "error", "unknown-actor",
+                    event,
+                    ("actors", index),
+                    "error",
+                    "unknown-actor",
                     f"actors[{index}]: no actor has the id {ref.actor!r}{hint}",
-                )  # fmt: skip
+                )
 
 
 def check_related(ctx: Context) -> Iterator[Problem]:
@@ -83,15 +98,21 @@ def check_related(ctx: Context) -> Iterator[Problem]:
             loc = ("related", index, "event")
             if link.event == event.id:
                 yield ctx.problem(
-                    event, loc, "error", "self-reference",
+                    event,
+                    loc,
+                    "error",
+                    "self-reference",
                     f"related[{index}]: the event relates to itself; name another event",
-                )  # fmt: skip
+                )
             elif link.event not in ctx.event_ids:
                 hint = did_you_mean(link.event, ctx.event_ids)
                 yield ctx.problem(
-                    event, loc, "error", "unknown-event",
+                    event,
+                    loc,
+                    "error",
+                    "unknown-event",
                     f"related[{index}]: no event has the id {link.event!r}{hint}",
-                )  # fmt: skip
+                )
 
 
 def check_affiliations(ctx: Context) -> Iterator[Problem]:
@@ -100,9 +121,12 @@ def check_affiliations(ctx: Context) -> Iterator[Problem]:
         if actor.affiliation is not None and actor.affiliation not in ctx.actors:
             hint = did_you_mean(actor.affiliation, ctx.actors) or "; add that actor too"
             yield ctx.problem(
-                actor, ("affiliation",), "error", "unknown-affiliation",
+                actor,
+                ("affiliation",),
+                "error",
+                "unknown-affiliation",
                 f"affiliation: no actor has the id {actor.affiliation!r}{hint}",
-            )  # fmt: skip
+            )
 
 
 def check_stale_status(ctx: Context) -> Iterator[Problem]:
@@ -111,11 +135,14 @@ def check_stale_status(ctx: Context) -> Iterator[Problem]:
         end = event.date.end
         if event.status in ("proposed", "scheduled") and end is not None and end < ctx.as_of:
             yield ctx.problem(
-                event, ("status",), "warning", "stale-status",
+                event,
+                ("status",),
+                "warning",
+                "stale-status",
                 f"status is {event.status!r} but the event's latest day ({end.isoformat()}) is "
                 f"before {ctx.as_of.isoformat()}; record what happened with "
                 f"'timeline update {event.id} --status ...'",
-            )  # fmt: skip
+            )
 
 
 def check_future_occurred(ctx: Context) -> Iterator[Problem]:
@@ -123,10 +150,13 @@ def check_future_occurred(ctx: Context) -> Iterator[Problem]:
     for event in ctx.collection.events:
         if event.status == "occurred" and event.date.start > ctx.as_of:
             yield ctx.problem(
-                event, ("status",), "warning", "future-occurred",
+                event,
+                ("status",),
+                "warning",
+                "future-occurred",
                 f"status is 'occurred' but the event starts on {event.date.start.isoformat()}, "
                 f"after {ctx.as_of.isoformat()}; use 'scheduled' or check the date",
-            )  # fmt: skip
+            )
 
 
 def check_status_history(ctx: Context) -> Iterator[Problem]:
@@ -135,10 +165,13 @@ def check_status_history(ctx: Context) -> Iterator[Problem]:
         last = next((u for u in reversed(event.updates) if u.status is not None), None)
         if last is not None and last.status != event.status:
             yield ctx.problem(
-                event, ("status",), "warning", "status-mismatch",
+                event,
+                ("status",),
+                "warning",
+                "status-mismatch",
                 f"status is {event.status!r} but the last update ({last.date.isoformat()}) "
                 f"says {last.status!r}; make them agree",
-            )  # fmt: skip
+            )
 
 
 def check_sources(ctx: Context) -> Iterator[Problem]:
@@ -146,9 +179,12 @@ def check_sources(ctx: Context) -> Iterator[Problem]:
     for event in ctx.collection.events:
         if not event.sources:
             yield ctx.problem(
-                event, ("id",), "warning", "no-source",
+                event,
+                ("id",),
+                "warning",
+                "no-source",
                 "the event has no sources; add where it was reported under 'sources'",
-            )  # fmt: skip
+            )
 
 
 def check_part_of(ctx: Context) -> Iterator[Problem]:
@@ -165,10 +201,13 @@ def check_part_of(ctx: Context) -> Iterator[Problem]:
             )
             if not inside:
                 yield ctx.problem(
-                    event, ("related", index), "warning", "part-of-outside",
+                    event,
+                    ("related", index),
+                    "warning",
+                    "part-of-outside",
                     f"related[{index}]: the event ({child.label}) is part of {parent.id!r} "
                     f"({outer.label}) but lies outside its dates; check both dates",
-                )  # fmt: skip
+                )
 
 
 CHECKS: tuple[Check, ...] = (

@@ -30,7 +30,9 @@ def source_label(source: Source) -> str:
     """`Title — Publisher, 13 Sep 2014 <url>`."""
     parts = [source.title or source.url or ""]
     detail = ", ".join(
-        x for x in (source.publisher, source.published and source.published.strftime("%-d %b %Y")) if x
+        x
+        for x in (source.publisher, source.published and source.published.strftime("%-d %b %Y"))
+        if x
     )
     text = parts[0] + (f" — {detail}" if detail else "")
     if source.url and source.title:
@@ -45,7 +47,9 @@ def describe_event(event: Event, collection: Collection) -> Iterator[str]:
     yield event.title
     yield "=" * min(len(event.title), 79)
     yield f"id:        {event.id}"
-    flags = [w for w, on in (("approximate", span.approximate), ("uncertain", span.uncertain)) if on]
+    flags = [
+        w for w, on in (("approximate", span.approximate), ("uncertain", span.uncertain)) if on
+    ]
     precision = f"{span.precision} precision" + (", " + ", ".join(flags) if flags else "")
     yield f"date:      {span.label}  ({span.text}; {precision})"
     yield f"type:      {event.type}"

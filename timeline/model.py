@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from datetime import date
 from functools import cache
@@ -291,9 +292,7 @@ class Event(Placed):
         default_factory=list
     )
 
-
-
-    def sort_key(self) -> tuple[date, date, str]:
+    def sort_key(self) -> tuple[datetime.date, datetime.date, str]:
         """Events sort by earliest day, then latest day (open last), then id."""
         start, end = self.date.sort_key()
         return (start, end, self.id)

@@ -10,16 +10,32 @@ from rich.console import Console
 from rich.table import Table
 
 from timeline.cli.app import (
-    ActorOpt, AsOfOpt, EventsOpt, FromOpt, NoCacheOpt, StatusOpt, TagOpt, ToOpt, TypeOpt, app,
-    as_of_day, load_checked, make_filters, print_json, terminal_safe,
-)  # fmt: skip
+    ActorOpt,
+    AsOfOpt,
+    EventsOpt,
+    FromOpt,
+    NoCacheOpt,
+    StatusOpt,
+    TagOpt,
+    ToOpt,
+    TypeOpt,
+    app,
+    as_of_day,
+    load_checked,
+    make_filters,
+    print_json,
+    terminal_safe,
+)
 from timeline.model import Event
 from timeline.query import select
 
 STATUS_STYLE = {
-    "occurred": "green", "scheduled": "cyan", "proposed": "magenta", "postponed": "yellow",
+    "occurred": "green",
+    "scheduled": "cyan",
+    "proposed": "magenta",
+    "postponed": "yellow",
     "cancelled": "dim strike",
-}  # fmt: skip
+}
 
 
 def event_table(events: list[Event], *, wrap: bool = True) -> Table:

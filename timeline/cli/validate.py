@@ -8,9 +8,16 @@ from typing import Annotated, Literal
 import typer
 
 from timeline.cli.app import (
-    AsOfOpt, EventsOpt, NoCacheOpt, app, as_of_day, load_checked, out, print_json,
+    AsOfOpt,
+    EventsOpt,
+    NoCacheOpt,
+    app,
+    as_of_day,
+    load_checked,
+    out,
+    print_json,
     print_problems,
-)  # fmt: skip
+)
 from timeline.loading import collection_files, display_path
 from timeline.problems import has_errors, summary_line
 
