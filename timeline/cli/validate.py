@@ -54,6 +54,7 @@ def validate(
         problems = [p for p in problems if p.path in wanted]
     if fmt == "json":
         print_json([p.as_dict() for p in problems])
+        out(summary_line(problems, collection.files, len(collection.events)), err=True)
     else:
         print_problems(problems)
         out(summary_line(problems, collection.files, len(collection.events)))
