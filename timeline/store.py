@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+#: The lock file `add` and `update` hold while they check and write; the loader skips dot files.
+LOCK_NAME = ".timeline.lock"
 
 
 class WriteError(Exception):
@@ -25,6 +32,14 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    # os.write may write less than asked (signals, pipes, full disks): loop until done.
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
     """Write `data` to `path` whole or not at all.
 
@@ -41,16 +56,18 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
         raise WriteError(_explain(error, path)) from None
     temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            # mkstemp makes the file private (0600): give it the mode the file has, or
+            # the one a new file would get, so that others keep reading the collection.
+            os.fchmod(fd, _mode_for(path))
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         if overwrite:
             os.replace(temp, path)
         else:
             os.link(temp, path)
-            temp.unlink()
-        _fsync_folder(folder)
     except FileExistsError:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -59,9 +76,109 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise WriteError(_explain(error, path)) from None
+    if not overwrite:
+        # The file is in place now; a temporary left behind is skipped by the loader.
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    _fsync_folder(folder)
     return path
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read the umask is to set it
+    os.umask(mask)
+    return mask
+
+
+def remove_file(path: Path) -> None:
+    """Remove a file and make the removal durable (the folder is fsynced)."""
+    path.unlink()
+    _fsync_folder(path.parent)
+
+
+def _missing_folders(path: Path) -> list[Path]:
+    """The folders above `path` that do not exist yet, deepest first."""
+    missing = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def write_new_files(files: Sequence[tuple[Path, bytes]]) -> list[Path]:
+    """Create every file (none may exist yet), all of them or none.
+
+    On a failure the files already created by this call, and the folders made for them,
+    are removed again before WriteError is raised, so the folder is left as it was.
+    """
+    written: list[Path] = []
+    created: list[Path] = []
+    try:
+        for path, data in files:
+            created.extend(folder for folder in _missing_folders(path) if folder not in created)
+            written.append(write_atomic(path, data, overwrite=False))
+    except WriteError as error:
+        left = _roll_back(written, created)
+        if left:
+            names = ", ".join(repr(str(path)) for path in left)
+            raise WriteError(f"{error}; could not remove {names} again: remove by hand") from None
+        raise
+    return written
+
+
+def _roll_back(written: Sequence[Path], created: Sequence[Path]) -> list[Path]:
+    """Remove the files and (empty) folders of a failed batch; return the files that stayed."""
+    left = []
+    for path in reversed(written):
+        try:
+            remove_file(path)
+        except OSError:
+            left.append(path)
+    for folder in created:  # deepest first; only empty folders go
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+    return left
+
+
+@contextlib.contextmanager
+def collection_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the collection's lock: one writer at a time checks the collection and writes.
+
+    Raises WriteError if the lock cannot be taken (another writer holds it too long, or
+    the folder is not writable).
+    """
+    lock_path = root / LOCK_NAME
+    lock = FileLock(lock_path, timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise WriteError(
+            f"another timeline command has held {str(lock_path)!r} for {timeout:.0f} s; "
+            "wait for it to finish and run again"
+        ) from None
+    except OSError as error:
+        raise WriteError(
+            f"cannot lock the collection at {str(lock_path)!r} ({error.strerror or error}); "
+            "check that the folder exists and is writable; nothing was written"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _explain(error: OSError, path: Path) -> str:
     reason = error.strerror or str(error)
+    if error.errno == errno.ENOSPC:
+        reason += ": free some space"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason += ": check the folder's permissions"
     return f"cannot write {str(path)!r} ({reason}); nothing was written"

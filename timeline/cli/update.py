@@ -1,0 +1,117 @@
+"""`timeline update`: record news about an event, changing nothing else in its file."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from timeline.checks import check_collection
+from timeline.cli.app import EventsOpt, app, fail, out, print_problems
+from timeline.dates import DateError, parse_day
+from timeline.edit import EditError, check_replaced, update_file
+from timeline.loading import load_collection, read_bytes
+from timeline.model import Source, Status, Update
+from timeline.problems import has_errors
+from timeline.store import WriteError, collection_lock, write_atomic
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except DateError as error:
+        raise typer.BadParameter(f"{error.message}; write a day as YYYY-MM-DD") from None
+
+
+def _url(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            Source(url=value)
+        except ValidationError as error:
+            raise typer.BadParameter(error.errors()[0]["msg"]) from None
+    return value
+
+
+def _text(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise typer.BadParameter("the text is empty; write something or leave the option out")
+    return value
+
+
+@app.command()
+def update(
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="The id of the event.")],
+    status: Annotated[
+        Status | None, typer.Option("--status", help="The event's new status.")
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", metavar="TEXT", callback=_text, help="What was reported."),
+    ] = None,
+    source_url: Annotated[
+        str | None,
+        typer.Option("--source-url", metavar="URL", callback=_url, help="Where it was reported."),
+    ] = None,
+    source_title: Annotated[
+        str | None,
+        typer.Option("--source-title", metavar="TEXT", callback=_text, help="The source's title."),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DAY", help="The day of the news (default: today)."),
+    ] = None,
+    events: EventsOpt = Path("events"),
+) -> None:
+    """Record news about an event: append to its updates and set its status, in place."""
+    if status is None and note is None and source_url is None and source_title is None:
+        fail(
+            "nothing to record: give --status, --note, or --source-url / --source-title "
+            "(see 'timeline update --help')",
+            2,
+        )
+    day = _day(on) or date.today()
+    source = Source(title=source_title, url=source_url) if source_url or source_title else None
+    entry = Update(date=day, status=status, note=note, source=source)
+    try:
+        with collection_lock(events):
+            _update(events, event_id, entry, status, day)
+    except (WriteError, EditError) as error:
+        fail(str(error))
+
+
+def _update(events: Path, event_id: str, entry: Update, status: str | None, day: date) -> None:
+    """Find the event, splice the entry into its file, check, write."""
+    collection = load_collection(events)
+    problems = check_collection(collection, day)
+    if has_errors(problems):
+        print_problems([p for p in problems if p.level == "error"], err=True)
+        fail("the collection has errors; fix them (see 'timeline validate') and run again")
+    event = collection.event_index.get(event_id)
+    if event is None:
+        near = difflib.get_close_matches(event_id, list(collection.event_index), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(i) for i in near)}?" if near else ""
+        fail(f"no event has the id {event_id!r}{hint} (see 'timeline list')")
+    if event.updates and day < event.updates[-1].date:
+        fail(
+            f"--on {day.isoformat()} is before {event_id!r}'s last update "
+            f"({event.updates[-1].date.isoformat()}); updates are kept oldest first"
+        )
+    path = Path(event.path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        fail(f"cannot read {event.path!r} ({error.strerror}); nothing was changed")
+    new_data = update_file(data, event.path, event, entry, status)
+    after = check_replaced(collection, event.path, read_bytes(new_data, event.path), day)
+    mine = [p for p in after if p.path == event.path or p.level == "error"]
+    print_problems(mine, err=True)
+    if has_errors(mine):
+        fail("nothing was changed; fix the problems above and run again")
+    write_atomic(path, new_data, overwrite=True)
+    out(event.path)

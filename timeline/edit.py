@@ -1,0 +1,299 @@
+"""Changes to a collection: new event files for `add`, news spliced into a file for `update`.
+
+Nothing here touches the disk: functions take text or records and return the bytes to
+write (or the problems that forbid writing); `timeline.store` writes them.
+
+`update` edits a file in place the way a careful person would: ruamel.yaml's composer
+finds where the event's `status` and `updates` are written, and only those characters
+change. Comments, quoting, indentation, other events and other documents keep every
+byte. ruamel's round-trip dump would keep them too, but it re-indents and re-spaces whole
+files written in another style, so the diff would show more than the news. The result is
+read back with the project's own loader and compared with the intended event before it
+may be written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from timeline.canonical import dump_yaml, event_yaml, update_record
+from timeline.checks import check_collection
+from timeline.loading import Collection, FileResult, display_path, merge_results, read_bytes
+from timeline.model import SLUG_PATTERN, Event, Update
+from timeline.problems import Problem, sort_problems
+
+_SLUG = re.compile(SLUG_PATTERN)
+_BOM = "\ufeff"
+
+
+class EditError(Exception):
+    """A change that cannot be made safely; the message says why and what to do."""
+
+
+# --- timeline add -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewFile:
+    """One event to be filed: where it goes and the bytes to write there."""
+
+    path: Path
+    event: Event
+    data: bytes
+
+
+def event_path(root: Path, event: Event) -> Path:
+    """`<root>/<year>/<id>.yaml`, the year being that of the event's earliest day.
+
+    Raises EditError unless the id is a slug and the path stays inside `root`: an id
+    only becomes a file name once it cannot climb out of the collection.
+    """
+    if not _SLUG.match(event.id):
+        raise EditError(f"the id {event.id!r} is not a slug; it cannot name a file")
+    path = root / f"{event.date.start.year:04d}" / f"{event.id}.yaml"
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise EditError(f"{event.id!r} would be filed outside the collection at {str(path)!r}")
+    return path
+
+
+def plan_new_files(root: Path, events: Sequence[Event]) -> tuple[list[NewFile], list[Problem]]:
+    """The file for each new event, or problems (at the event's place in the input)."""
+    planned: list[NewFile] = []
+    problems: list[Problem] = []
+    for event in events:
+        try:
+            path = event_path(root, event)
+        except EditError as error:
+            problems.append(_problem_at(event, "unsafe-path", str(error)))
+            continue
+        if path.exists() or path.is_symlink():
+            problems.append(
+                _problem_at(
+                    event,
+                    "file-exists",
+                    f"{display_path(path)!r} already exists (it holds other records); "
+                    "choose another id",
+                )
+            )
+            continue
+        text = event_yaml(event)
+        if not _reads_back(text, event):
+            # A bug of ours, not the user's: refuse rather than write a changed record.
+            problems.append(
+                _problem_at(
+                    event,
+                    "write-mismatch",
+                    "this event would not read back exactly as given; nothing was written "
+                    "(please report this with the event)",
+                )
+            )
+            continue
+        planned.append(NewFile(path, event, text.encode("utf-8")))
+    return planned, problems
+
+
+def _reads_back(text: str, event: Event) -> bool:
+    result = read_bytes(text.encode("utf-8"), "<written>")
+    return (
+        not result.problems
+        and len(result.events) == 1
+        and result.events[0].model_dump() == event.model_dump()
+    )
+
+
+def _problem_at(event: Event, code: str, message: str) -> Problem:
+    return Problem(event.path, event.line, event.column, "error", code, message)
+
+
+def check_with_collection(collection: Collection, added: FileResult, as_of: date) -> list[Problem]:
+    """Problems of new records checked together with the whole collection.
+
+    Returns every problem placed in the new records' input, and every error anywhere
+    (a duplicate id is reported at both places).
+    """
+    existing = FileResult("", collection.events, collection.actors, collection.problems)
+    merged = merge_results(collection.root, [existing, added])
+    return [
+        problem
+        for problem in check_collection(merged, as_of)
+        if problem.path == added.path or problem.level == "error"
+    ]
+
+
+# --- timeline update ----------------------------------------------------------------------
+
+
+def updated_event(event: Event, entry: Update, status: str | None) -> Event:
+    """The event as it should read after the update: entry appended, status set."""
+    changes: dict[str, Any] = {"updates": [*event.updates, entry]}
+    if status is not None:
+        changes["status"] = status
+    return event.model_copy(update=changes)
+
+
+def update_file(
+    data: bytes, display: str, event: Event, entry: Update, status: str | None
+) -> bytes:
+    """The file's new bytes with `entry` appended to the event's `updates` and its status set.
+
+    Only the event's `status` value and the end of its `updates` change. The result is
+    read back and must hold exactly the intended records; otherwise EditError.
+    """
+    before = read_bytes(data, display)
+    if before.problems:
+        raise EditError(f"{display} has problems; fix them (see 'timeline validate') first")
+    text = data.decode("utf-8")
+    bom = text.startswith(_BOM)
+    edited = splice_update(text.removeprefix(_BOM), event, entry, status)
+    new_data = ((_BOM if bom else "") + edited).encode("utf-8")
+    after = read_bytes(new_data, display)
+    expected = [
+        updated_event(old, entry, status) if _same_place(old, event) else old
+        for old in before.events
+    ]
+    if after.problems or [e.model_dump() for e in after.events] != [
+        e.model_dump() for e in expected
+    ]:
+        raise EditError(
+            f"could not edit {display} without changing more than the update (an unusual "
+            "layout?); add the entry by hand, or rewrite the event in block style"
+        )
+    return new_data
+
+
+def _same_place(one: Event, other: Event) -> bool:
+    return (one.doc, one.index, one.id) == (other.doc, other.index, other.id)
+
+
+def _event_node(text: str, event: Event) -> MappingNode:
+    try:
+        documents = list(YAML(typ="rt", pure=True).compose_all(text))
+    except YAMLError as error:
+        raise EditError(f"cannot read the file to edit it ({error})") from None
+    node: Node | None = documents[event.doc] if event.doc < len(documents) else None
+    if event.index is not None:
+        items = node.value if isinstance(node, SequenceNode) else []
+        node = items[event.index] if event.index < len(items) else None
+    if not isinstance(node, MappingNode) or _value(node, "id") != event.id:
+        raise EditError(f"event {event.id!r} is no longer where it was read; run again")
+    if node.flow_style:
+        raise EditError(
+            f"event {event.id!r} is written in flow style ({{...}}); rewrite it in block "
+            "style (one key per line) to update it"
+        )
+    return node
+
+
+def _value(mapping: MappingNode, key: str) -> Any:
+    for key_node, value_node in mapping.value:
+        if key_node.value == key and isinstance(value_node, ScalarNode):
+            return value_node.value
+    return None
+
+
+def _last_end(node: Node) -> int:
+    """Where the last character of a node's content ends (past any block scalar)."""
+    while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    index: int = node.end_mark.index
+    return index
+
+
+def _after_line(text: str, index: int) -> int:
+    """The start of the line after the one `index` is on (or `index` if a line starts there)."""
+    if index == 0 or text[index - 1] == "\n":
+        return index
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end + 1
+
+
+def _indented(block: str, dash: int, content: int, newline: str) -> str:
+    """A canonical block sequence moved to put its dashes at `dash`, its content at `content`."""
+    lines = block.rstrip("\n").split("\n")
+    dash0 = len(lines[0]) - len(lines[0].lstrip(" "))
+    content0 = dash0 + 2
+    moved = []
+    for line in lines:
+        if line[dash0 : dash0 + 2] == "- " and not line[:dash0].strip():
+            moved.append(" " * dash + "-" + " " * (content - dash - 1) + line[content0:])
+        else:  # inside an entry: at least `content0` spaces deep, so only spaces are cut
+            moved.append(" " * content + line[content0:] if line else "")
+    return newline.join(moved) + newline
+
+
+_REST_OF_KEY_LINE = re.compile(r"[ \t]*:?[ \t]*(#[^\r\n]*)?\r?\Z")
+
+
+def splice_update(text: str, event: Event, entry: Update, status: str | None) -> str:
+    """The text with the entry appended to the event's `updates` and its status replaced."""
+    node = _event_node(text, event)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    entries = {key.value: (key, value) for key, value in node.value}
+    item = dump_yaml([update_record(entry)])
+    edits: list[tuple[int, int, str]] = []
+    if status is not None and "status" in entries:
+        value = entries["status"][1]
+        if value.value != status:
+            edits.append((value.start_mark.index, value.end_mark.index, status))
+    key_column = node.value[0][0].start_mark.column
+    if "updates" not in entries:
+        at = _after_line(text, _last_end(node))
+        prefix = "" if at == 0 or text[at - 1] == "\n" else newline
+        block = _indented(item, key_column + 2, key_column + 4, newline)
+        edits.append((at, at, f"{prefix}{' ' * key_column}updates:{newline}{block}"))
+    else:
+        key, value = entries["updates"]
+        if isinstance(value, SequenceNode) and value.value and not value.flow_style:
+            at = _after_line(text, _last_end(value))
+            prefix = "" if at == 0 or text[at - 1] == "\n" else newline
+            dash = value.start_mark.column
+            block = _indented(item, dash, value.value[0].start_mark.column, newline)
+            edits.append((at, at, prefix + block))
+        else:  # `updates:` left empty, or written in flow style: rewrite its value as a block
+            empty = isinstance(value, ScalarNode) and value.value == ""
+            anchor = key.end_mark.index if empty else value.end_mark.index
+            end = text.find("\n", anchor)
+            end = len(text) if end < 0 else end
+            rest = _REST_OF_KEY_LINE.match(text[anchor:end])
+            if rest is None:
+                raise EditError(f"cannot find where {event.id!r}'s updates end; edit by hand")
+            comment = f" {rest.group(1)}" if rest.group(1) else ""
+            listed = dump_yaml([update_record(u) for u in [*event.updates, entry]])
+            block = _indented(listed, key_column + 2, key_column + 4, newline)
+            # the newline that ended the key's line now ends the block's last line
+            block = block.removesuffix(newline)
+            edits.append((key.end_mark.index, end, f":{comment}{newline}{block}"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def replace_file_result(
+    collection: Collection, display: str, result: FileResult
+) -> list[FileResult]:
+    """The collection's records as file results, with one file's records replaced."""
+    kept = FileResult(
+        "",
+        [event for event in collection.events if event.path != display],
+        collection.actors,
+        [problem for problem in collection.problems if problem.path != display],
+    )
+    return [kept, result]
+
+
+def check_replaced(
+    collection: Collection, display: str, result: FileResult, as_of: date
+) -> list[Problem]:
+    """Problems of the collection once one file's new content replaces its old."""
+    merged = merge_results(collection.root, replace_file_result(collection, display, result))
+    return sort_problems(check_collection(merged, as_of))
