@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -43,12 +44,40 @@ def misread_plain(text: str) -> bool:
     )
 
 
+# Control, format and private characters, and YAML 1.1's extra line breaks (NEL, LS, PS),
+# would be lost or changed by a reader unless escaped in a double-quoted string.
+_UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def _plainly_readable(text: str) -> bool:
+    """True when every character may appear as itself in a plain or block scalar."""
+    return text.isprintable() or all(
+        ch in "\n\t" or unicodedata.category(ch) not in _UNSAFE_CATEGORIES for ch in text
+    )
+
+
+def _block_friendly(text: str) -> bool:
+    """True when a `|` block keeps the text as it is, without indentation indicators.
+
+    A block's indentation is taken from its first line, and tabs cannot indent, so text
+    whose first line starts with a space, or with a line that starts with a tab or holds
+    only spaces, is written double-quoted instead.
+    """
+    lines = text.split("\n")
+    first = next((line for line in lines if line), "")
+    return not first.startswith(" ") and not any(
+        line.startswith("\t") or (line and not line.strip()) for line in lines
+    )
+
+
 class _Representer(RoundTripRepresenter):
     """Strings quoted when they could be misread, multi-line text as `|` blocks."""
 
     def represent_str(self, data: str) -> ScalarNode:
-        if "\n" in data:
-            style: str | None = "|"
+        if not _plainly_readable(data):
+            style: str | None = '"'  # escapes are the only faithful way to write these
+        elif "\n" in data:
+            style = "|" if _block_friendly(data) else '"'
         elif misread_plain(data):
             style = '"'
         else:
