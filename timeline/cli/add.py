@@ -31,7 +31,7 @@ def _read_input(source: str, events: Path) -> tuple[bytes, str]:
             "it (e.g. draft.yaml) and add them from there"
         )
     try:
-        return path.read_bytes(), source
+        return path.read_bytes(), display_path(path)
     except OSError as error:
         fail(f"cannot read {source!r} ({error.strerror}); check its permissions")
 

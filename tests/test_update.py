@@ -1,0 +1,260 @@
+"""`timeline update`: news appended to one event in place; every other byte kept."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import stat
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import ACTORS, SEED, event_yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import Result
+
+from timeline import edit
+from timeline.edit import EditError, update_file, updated_event
+from timeline.loading import load_collection, read_bytes
+from timeline.model import Source, Update
+
+Tree = Callable[[dict[str, str | bytes]], Path]
+Cli = Callable[..., Result]
+
+SIDE_EVENT = "dprk-human-rights-ministerial-side-event"
+SIDE_EVENT_FILE = f"2014/{SIDE_EVENT}.yaml"
+
+# A file in a style of its own: comments everywhere, a list of events, quoted values,
+# 4-space indents, a second document. Only the named event may change.
+MIXED = """\
+# Notes kept by hand.  Keep this comment.
+- id: first    # the first one
+  title: "First"
+  date: 2014-09
+  type: meeting
+  status: scheduled   # check again
+  summary: |
+    Two lines
+    of text.
+
+  updates:
+      -   date: 2014-09-01
+          note: 'Announced.'   # quoted on purpose
+  # trailing comment inside the event
+- id: second
+  title: Second
+  date: 2014
+  type: vote
+  status: proposed
+---
+# the second document
+id: third
+title: Third
+date: 2015
+type: other
+status: proposed
+updates: []   # none yet
+"""
+
+
+def copy_seed(tmp_path: Path) -> Path:
+    events = tmp_path / "events"
+    shutil.copytree(SEED, events)
+    return events
+
+
+def added_and_removed(before: str, after: str) -> tuple[list[str], list[str]]:
+    """The lines a diff adds and removes."""
+    diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
+    return ([line[2:] for line in diff if line.startswith("+ ")],
+            [line[2:] for line in diff if line.startswith("- ")])  # fmt: skip
+
+
+def test_seed_update_changes_only_the_news(cli: Cli, tmp_path: Path) -> None:
+    events = copy_seed(tmp_path)
+    others = {p: p.read_bytes() for p in events.rglob("*.yaml") if p.name != f"{SIDE_EVENT}.yaml"}
+    path = events / SIDE_EVENT_FILE
+    before = path.read_text(encoding="utf-8")
+    result = cli(
+        "update", SIDE_EVENT, "--status", "occurred", "--on", "2014-09-23",
+        "--source-url", "https://www.state.gov/side-event", "--source-title", "Side event held",
+        "--note", "It took place on 23 September.",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"events/{SIDE_EVENT_FILE}\n"
+    added, removed = added_and_removed(before, path.read_text(encoding="utf-8"))
+    assert removed == ["status: scheduled"]
+    assert added == [
+        "status: occurred",
+        "  - date: 2014-09-23",
+        "    status: occurred",
+        "    note: It took place on 23 September.",
+        "    source:",
+        "      title: Side event held",
+        "      url: https://www.state.gov/side-event",
+    ]
+    assert {p: p.read_bytes() for p in others} == others
+    assert cli("validate", "--as-of", "2014-09-23").exit_code == 0
+    event = load_collection(events).event_index[SIDE_EVENT]
+    assert event.status == "occurred"
+    assert event.updates[-1] == Update(
+        date=date(2014, 9, 23), status="occurred", note="It took place on 23 September.",
+        source=Source(title="Side event held", url="https://www.state.gov/side-event"),
+    )  # fmt: skip
+
+
+def test_mixed_file_keeps_every_other_byte(tree: Tree, cli: Cli) -> None:
+    events = tree({"actors.yaml": ACTORS, "notes.yaml": MIXED})
+    result = cli("update", "first", "--status", "occurred", "--note", "Held.\nWell attended.",
+                 "--on", "2014-09-20")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    after = (events / "notes.yaml").read_text(encoding="utf-8")
+    assert after == MIXED.replace("scheduled   # check", "occurred   # check").replace(
+        "          note: 'Announced.'   # quoted on purpose\n",
+        "          note: 'Announced.'   # quoted on purpose\n"
+        "      -   date: 2014-09-20\n"
+        "          status: occurred\n"
+        "          note: |-\n"
+        "            Held.\n"
+        "            Well attended.\n",
+    )
+
+
+def test_event_without_updates_gets_the_key(tree: Tree, cli: Cli) -> None:
+    events = tree({"actors.yaml": ACTORS, "notes.yaml": MIXED})
+    assert cli("update", "second", "--note", "Tabled.", "--on", "2014-10-01").exit_code == 0
+    after = (events / "notes.yaml").read_text(encoding="utf-8")
+    assert after == MIXED.replace(
+        "  status: proposed\n---",
+        "  status: proposed\n  updates:\n    - date: 2014-10-01\n      note: Tabled.\n---",
+    )
+
+
+def test_empty_flow_updates_become_a_block(tree: Tree, cli: Cli) -> None:
+    events = tree({"actors.yaml": ACTORS, "notes.yaml": MIXED})
+    result = cli("update", "third", "--status", "scheduled", "--on", "2014-10-01")
+    assert result.exit_code == 0, result.output
+    after = (events / "notes.yaml").read_text(encoding="utf-8")
+    assert after == MIXED.replace(
+        "status: proposed\nupdates: []   # none yet\n",
+        "status: scheduled\nupdates: # none yet\n  - date: 2014-10-01\n    status: scheduled\n",
+    )
+
+
+def test_crlf_bom_and_mode_are_kept(tree: Tree, cli: Cli) -> None:
+    text = "\ufeff" + event_yaml("win").replace("\n", "\r\n")
+    events = tree({"actors.yaml": ACTORS, "win.yaml": text.encode("utf-8")})
+    (events / "win.yaml").chmod(0o640)
+    assert cli("update", "win", "--note", "Noted.", "--on", "2014-09-20").exit_code == 0
+    data = (events / "win.yaml").read_bytes()
+    assert data == (text + "updates:\r\n  - date: 2014-09-20\r\n    note: Noted.\r\n").encode()
+    assert stat.S_IMODE((events / "win.yaml").stat().st_mode) == 0o640
+
+
+def test_on_defaults_to_today(tree: Tree, cli: Cli) -> None:
+    events = tree({"actors.yaml": ACTORS, "a.yaml": event_yaml("a")})
+    assert cli("update", "a", "--note", "Seen.").exit_code == 0
+    assert load_collection(events).event_index["a"].updates[-1].date == date.today()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["a"], "nothing to record: give --status, --note, or --source-url / --source-title"),
+        (["a", "--on", "2014-09-20"], "nothing to record"),
+        (["a", "--status", "done"], "'done' is not one of 'proposed', 'scheduled'"),
+        (["a", "--source-url", "ftp://x.org/a"], "'ftp://x.org/a' is not an http or https"),
+        (["a", "--source-url", "example.org"], "is not an http or https address"),
+        (["a", "--note", "x", "--on", "2014-02-30"], "is not a calendar date"),
+        (["a", "--note", "  "], "the text is empty"),
+    ],
+)
+def test_usage_errors(tree: Tree, cli: Cli, args: list[str], message: str) -> None:
+    events = tree({"actors.yaml": ACTORS, "a.yaml": event_yaml("a")})
+    before = (events / "a.yaml").read_bytes()
+    result = cli("update", *args)
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.replace("│", " ").split())
+    assert (events / "a.yaml").read_bytes() == before
+
+
+def test_unknown_id_suggests_the_closest(cli: Cli, tmp_path: Path) -> None:
+    copy_seed(tmp_path)
+    result = cli("update", "dprk-human-rights-side-event", "--status", "occurred")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: no event has the id 'dprk-human-rights-side-event'; did you mean "
+        "'dprk-human-rights-ministerial-side-event', 'unga-dprk-human-rights-resolution-2014', "
+        "'hrw-sifton-statement-side-event'? "
+        "(see 'timeline list')\n"
+    )
+
+
+def test_news_older_than_the_last_update_is_refused(cli: Cli, tmp_path: Path) -> None:
+    copy_seed(tmp_path)
+    result = cli("update", SIDE_EVENT, "--note", "x", "--on", "2014-09-01")
+    assert result.exit_code == 1
+    assert "before 'dprk-human-rights-ministerial-side-event''s last update (2014-09-13)" in (
+        result.stderr
+    )
+
+
+def test_flow_style_event_is_refused_untouched(tree: Tree, cli: Cli) -> None:
+    text = "{id: f, title: F, date: 2014, type: vote, status: proposed}\n"
+    events = tree({"actors.yaml": ACTORS, "f.yaml": text})
+    result = cli("update", "f", "--status", "occurred", "--on", "2014-12-01")
+    assert result.exit_code == 1
+    assert "written in flow style" in result.stderr
+    assert (events / "f.yaml").read_text() == text
+
+
+def test_broken_collection_is_refused(tree: Tree, cli: Cli) -> None:
+    events = tree({"actors.yaml": ACTORS, "a.yaml": event_yaml("a"), "b.yaml": "id: [\n"})
+    before = (events / "a.yaml").read_bytes()
+    result = cli("update", "a", "--note", "x")
+    assert result.exit_code == 1
+    assert "b.yaml" in result.stderr
+    assert (events / "a.yaml").read_bytes() == before
+
+
+def test_a_file_changed_since_it_was_read_is_refused() -> None:
+    data = event_yaml("a").encode()
+    [event] = read_bytes(data, "a.yaml").events
+    entry = Update(date=date(2014, 1, 1), note="x")
+    tampered = data.replace(b"id: a", b"id: b")
+    with pytest.raises(EditError, match="no longer where it was read"):
+        update_file(tampered, "a.yaml", event, entry, None)
+
+
+def test_a_splice_that_changes_more_is_never_written(
+    tree: Tree, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The read-back check is the safety net under the splice: simulate a splice bug.
+    events = tree({"actors.yaml": ACTORS, "notes.yaml": MIXED})
+    real = edit.splice_update
+    monkeypatch.setattr(
+        edit, "splice_update", lambda *a: real(*a).replace("title: Second", "title: Oops")
+    )
+    result = cli("update", "first", "--note", "x", "--on", "2014-10-01")
+    assert result.exit_code == 1
+    assert "could not edit events/notes.yaml without changing more than the update" in (
+        result.stderr
+    )
+    assert (events / "notes.yaml").read_text(encoding="utf-8") == MIXED
+
+
+notes = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40).filter(str.strip)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(note=notes, title=notes, index=st.integers(0, 2))
+def test_any_note_is_spliced_faithfully(note: str, title: str, index: int) -> None:
+    data = MIXED.encode()
+    before = read_bytes(data, "notes.yaml").events
+    target = sorted(before, key=lambda e: (e.doc, e.index or 0))[index]
+    entry = Update(date=date(2016, 1, 1), note=note, source=Source(title=title))
+    after = read_bytes(update_file(data, "notes.yaml", target, entry, "postponed"), "x").events
+    expected = [updated_event(e, entry, "postponed") if e.id == target.id else e for e in before]
+    assert [e.model_dump() for e in after] == [e.model_dump() for e in expected]
