@@ -246,8 +246,8 @@ sources:
     publisher:
     url:
     published:
-#   quote:
-#   accessed:
+#    quote:
+#    accessed:
 # Keywords: slugs such as human-rights.
 tags:
 #  - human-rights
