@@ -256,6 +256,13 @@ def test_timelinejs_structure_for_the_seed() -> None:
     check_timelinejs(document)
     assert len(document["events"]) == len(collection.events)
     assert document["title"]["text"]["headline"] == "Seed"
+    first, last = collection.events[0].date.label, collection.events[-1].date.label
+    assert (
+        document["title"]["text"]["text"] == f"{len(collection.events)} events, {first} to {last}"
+    )
+    one = collection.events[:1]
+    single = json.loads(export_timelinejs(one, collection))["title"]["text"]["text"]
+    assert single == f"1 event, {first}"
 
 
 @pytest.mark.parametrize(
@@ -287,9 +294,7 @@ def test_timelinejs_text_is_escaped_html_with_web_links_only() -> None:
     document = json.loads(export_timelinejs([TRICKY, hostile], collection_of(TRICKY, hostile)))
     check_timelinejs(document)
     tricky, evil = document["events"]
-    assert tricky["text"]["headline"] == (
-        "Talks, &quot;round 2&quot;; &lt;b&gt;bold&lt;/b&gt; &amp; more"
-    )
+    assert tricky["text"]["headline"] == ('Talks, "round 2"; &lt;b&gt;bold&lt;/b&gt; &amp; more')
     body = tricky["text"]["text"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script" not in body
     assert "<ul><li>one item continued</li><li>two</li></ul>" in body
@@ -300,6 +305,14 @@ def test_timelinejs_text_is_escaped_html_with_web_links_only() -> None:
     evil_body = evil["text"]["text"]
     assert "javascript:" not in evil_body and "<img" not in evil_body
     assert "&lt;img src=x onerror=alert(1)&gt;" in evil_body
+
+
+def test_timelinejs_link_addresses_cannot_leave_the_attribute() -> None:
+    event = make_event("q", sources=[{"title": "t", "url": 'https://x.org/"><script>a()'}])
+    [slide] = json.loads(export_timelinejs([event], collection_of(event)))["events"]
+    body = slide["text"]["text"]
+    assert '<a href="https://x.org/&quot;&gt;&lt;script&gt;a()" target="_blank"' in body
+    assert "<script" not in body
 
 
 def test_export_events_dispatches_every_format() -> None:

@@ -177,6 +177,12 @@ def _timelinejs_date(expression: str, *, end: bool = False) -> dict[str, int]:
     return parts
 
 
+def _text(value: str) -> str:
+    """Text escaped for an HTML text node (quotes are left alone: they matter only in
+    attributes, which `html.escape(..., quote=True)` handles)."""
+    return html.escape(value, quote=False)
+
+
 def _summary_html(markdown: str) -> str:
     """Markdown paragraphs and `-` lists as escaped HTML: enough for a slide, with no
     markup from the record reaching the page (TimelineJS shows `text` as HTML)."""
@@ -186,10 +192,10 @@ def _summary_html(markdown: str) -> str:
 
     def flush() -> None:
         if prose:
-            out.append(f"<p>{html.escape(' '.join(prose))}</p>")
+            out.append(f"<p>{_text(' '.join(prose))}</p>")
             prose.clear()
         if items:
-            out.append("<ul>" + "".join(f"<li>{html.escape(' '.join(i))}</li>" for i in items))
+            out.append("<ul>" + "".join(f"<li>{_text(' '.join(i))}</li>" for i in items))
             out.append("</ul>")
             items.clear()
 
@@ -212,15 +218,16 @@ def _summary_html(markdown: str) -> str:
 
 
 def _source_html(source: Source) -> str:
-    title = html.escape(source.title or source.url or "")
+    title = _text(source.title or source.url or "")
     url = _web_url(source.url)
     if url:
-        title = f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a>'
+        href = html.escape(url, quote=True)
+        title = f'<a href="{href}" target="_blank" rel="noopener">{title}</a>'
     detail = ", ".join(
         x for x in (source.publisher, source.published and source.published.strftime("%-d %b %Y"))
         if x
     )  # fmt: skip
-    return f"<li>{title}{' — ' + html.escape(detail) if detail else ''}</li>"
+    return f"<li>{title}{' — ' + _text(detail) if detail else ''}</li>"
 
 
 def _timelinejs_text(event: Event, collection: Collection) -> str:
@@ -228,10 +235,10 @@ def _timelinejs_text(event: Event, collection: Collection) -> str:
     parts: list[str] = []
     where = location_label(event)
     facts = [event.type, event.status, *([where] if where else [])]
-    parts.append(f"<p><em>{html.escape(' · '.join(facts))}</em></p>")
+    parts.append(f"<p><em>{_text(' · '.join(facts))}</em></p>")
     if event.actors:
         names = ", ".join(f"{actor_label(r.actor, actors)} ({r.role})" for r in event.actors)
-        parts.append(f"<p>{html.escape(names)}</p>")
+        parts.append(f"<p>{_text(names)}</p>")
     if event.summary:
         parts.append(_summary_html(event.summary))
     if event.sources:
@@ -258,7 +265,7 @@ def export_timelinejs(
         slide.update(
             display_date=event.date.label,
             text={
-                "headline": html.escape(event.title),
+                "headline": _text(event.title),
                 "text": _timelinejs_text(event, collection),
             },
             group=event.type,
@@ -267,12 +274,13 @@ def export_timelinejs(
         )
         slides.append(slide)
     if events:
-        reach = f"{events[0].date.label} to {events[-1].date.label}"
+        first, last = events[0].date.label, events[-1].date.label
+        reach = first if first == last else f"{first} to {last}"
         summary = f"{len(events)} event{'s' if len(events) != 1 else ''}, {reach}"
     else:
         summary = "No events"
     document = {
-        "title": {"text": {"headline": html.escape(title), "text": html.escape(summary)}},
+        "title": {"text": {"headline": _text(title), "text": _text(summary)}},
         "events": slides,
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
