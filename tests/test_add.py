@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from timeline.loading import load_collection, read_bytes
 from timeline.model import Event
 from timeline.store import LOCK_NAME
 
-Tree = Callable[[dict[str, str | bytes]], Path]
+Tree = Callable[[Mapping[str, str | bytes]], Path]
 Cli = Callable[..., Result]
 
 BASE = {"actors.yaml": ACTORS, "2014/old.yaml": event_yaml("old", actors="[kerry]")}

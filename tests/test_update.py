@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from timeline.edit import EditError, update_file, updated_event
 from timeline.loading import load_collection, read_bytes
 from timeline.model import Source, Update
 
-Tree = Callable[[dict[str, str | bytes]], Path]
+Tree = Callable[[Mapping[str, str | bytes]], Path]
 Cli = Callable[..., Result]
 
 SIDE_EVENT = "dprk-human-rights-ministerial-side-event"

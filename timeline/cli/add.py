@@ -21,6 +21,10 @@ STDIN = "-"
 def _read_input(source: str, events: Path) -> tuple[bytes, str]:
     """The bytes of the input and the name problems are reported under."""
     if source == STDIN:
+        if sys.stdin.isatty():  # a newcomer who typed just `timeline add` is not left wondering
+            out(
+                "reading new events from standard input; end with Ctrl-D (or give a FILE)", err=True
+            )
         return sys.stdin.buffer.read(MAX_FILE_BYTES + 1), "<stdin>"
     path = Path(source)
     if not path.is_file():
