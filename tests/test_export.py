@@ -6,7 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -423,3 +427,26 @@ def test_timelinejs_summary_keeps_paragraphs_and_lists_in_order() -> None:
     assert slide["text"]["text"].endswith(
         "<p>Intro line</p><ul><li>a more</li><li>b</li></ul><p>Outro &lt;x&gt;</p><p>Last</p>"
     )
+
+
+def test_cli_escapes_control_characters_only_on_a_terminal(tree: Any, tmp_path: Path) -> None:
+    tree({"a.yaml": event_yaml("a", title='"Talks \\u202eevil"')})
+    command = [sys.executable, "-m", "timeline", "export", "--format", "csv"]
+    piped = subprocess.run(command, cwd=tmp_path, capture_output=True, check=True)
+    assert "Talks \u202eevil".encode() in piped.stdout and b"\r\n" in piped.stdout
+    main, child = pty.openpty()
+    subprocess.run(command, cwd=tmp_path, stdout=child, check=True)
+    os.close(child)
+    shown = b""
+    while chunk := _read(main):
+        shown += chunk
+    os.close(main)
+    assert b"Talks \\u202eevil" in shown and "\u202e".encode() not in shown
+    assert b"\\r" not in shown
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal closed: all was read
+        return b""

@@ -76,8 +76,11 @@ def export(
     text = export_events(fmt, chosen, collection, as_of=day, title=title)
     if output is None:
         # Data for programs, written as it is; on a terminal, control characters are
-        # escaped so that a record cannot rewrite the screen.
-        sys.stdout.write(terminal_safe(text) if sys.stdout.isatty() else text)
+        # escaped so that a record cannot rewrite the screen (CRLF line ends of CSV and
+        # ICS are shown as plain line ends, not as escapes).
+        if sys.stdout.isatty():
+            text = terminal_safe(text.replace("\r\n", "\n"))
+        sys.stdout.write(text)
         return
     try:
         write_atomic(output, text.encode("utf-8"))
