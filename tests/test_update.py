@@ -258,3 +258,25 @@ def test_any_note_is_spliced_faithfully(note: str, title: str, index: int) -> No
     after = read_bytes(update_file(data, "notes.yaml", target, entry, "postponed"), "x").events
     expected = [updated_event(e, entry, "postponed") if e.id == target.id else e for e in before]
     assert [e.model_dump() for e in after] == [e.model_dump() for e in expected]
+
+
+def test_event_ending_in_an_empty_value_gets_updates_before_the_next(tree: Tree, cli: Cli) -> None:
+    text = (
+        "  - id: a\n    title: A\n    date: 2014\n    type: vote\n    status: proposed\n"
+        "    summary:   # later\n"
+        "  - id: b\n    title: B\n    date: 2014\n    type: vote\n    status: proposed\n"
+    )
+    events = tree({"actors.yaml": ACTORS, "list.yaml": text.encode()})  # not dedented
+    assert cli("update", "a", "--note", "Tabled.", "--on", "2014-10-01").exit_code == 0
+    assert (events / "list.yaml").read_text() == text.replace(
+        "# later\n", "# later\n    updates:\n      - date: 2014-10-01\n        note: Tabled.\n"
+    )
+
+
+def test_crlf_empty_updates_keep_crlf(tree: Tree, cli: Cli) -> None:
+    text = "id: a\r\ntitle: A\r\ndate: 2014\r\ntype: vote\r\nstatus: proposed\r\nupdates: []\r\n"
+    events = tree({"actors.yaml": ACTORS, "a.yaml": text.encode()})
+    assert cli("update", "a", "--note", "Tabled.", "--on", "2014-10-01").exit_code == 0
+    assert (events / "a.yaml").read_bytes() == text.replace(
+        "updates: []\r\n", "updates:\r\n  - date: 2014-10-01\r\n    note: Tabled.\r\n"
+    ).encode()

@@ -202,10 +202,16 @@ def _value(mapping: MappingNode, key: str) -> Any:
 
 def _last_end(node: Node) -> int:
     """Where the last character of a node's content ends (past any block scalar)."""
+    key: Node | None = None
     while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
         last = node.value[-1]
-        node = last[1] if isinstance(node, MappingNode) else last
-    index: int = node.end_mark.index
+        key, node = last if isinstance(node, MappingNode) else (None, last)
+    if key is not None and isinstance(node, ScalarNode) and node.value == "" and not node.style:
+        # An empty value (`summary:`) is marked where the next token starts, which may be
+        # inside the next event: its key's end is the last thing that belongs here.
+        index: int = key.end_mark.index
+    else:
+        index = node.end_mark.index
     return index
 
 
@@ -263,7 +269,7 @@ def splice_update(text: str, event: Event, entry: Update, status: str | None) ->
             empty = isinstance(value, ScalarNode) and value.value == ""
             anchor = key.end_mark.index if empty else value.end_mark.index
             end = text.find("\n", anchor)
-            end = len(text) if end < 0 else end
+            end = len(text) if end < 0 else end - (text[end - 1 : end] == "\r")
             rest = _REST_OF_KEY_LINE.match(text[anchor:end])
             if rest is None:
                 raise EditError(f"cannot find where {event.id!r}'s updates end; edit by hand")
