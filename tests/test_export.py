@@ -138,7 +138,7 @@ def test_csv_leaves_ordinary_cells_alone() -> None:
 
 def read_ics(text: str) -> tuple[icalendar.Calendar, list[icalendar.Event]]:
     calendar = icalendar.Calendar.from_ical(text)
-    return calendar, list(calendar.walk("VEVENT"))
+    return calendar, [c for c in calendar.walk("VEVENT") if isinstance(c, icalendar.Event)]
 
 
 def test_ics_calendar_and_event_properties() -> None:
@@ -146,15 +146,15 @@ def test_ics_calendar_and_event_properties() -> None:
     calendar, [item] = read_ics(text)
     assert str(calendar["VERSION"]) == "2.0" and "timeline" in str(calendar["PRODID"])
     assert str(item["UID"]) == "tricky@timeline"
-    assert item["DTSTART"].dt == date(2014, 9, 22)
-    assert item["DTEND"].dt == date(2014, 9, 27)  # exclusive: the day after the last
+    assert item.start == date(2014, 9, 22)
+    assert item.end == date(2014, 9, 27)  # exclusive: the day after the last
     assert "DTSTART;VALUE=DATE:20140922" in text
     assert str(item["SUMMARY"]) == TRICKY.title
     assert str(item["STATUS"]) == "CONFIRMED"
     assert str(item["URL"]) == "https://example.org/a?b=1&c=2"  # the first with a url
-    assert [str(c) for c in item["CATEGORIES"].cats] == ["meeting", "human-rights", "unga-69"]
+    assert item.categories == ["meeting", "human-rights", "unga-69"]
     assert str(item["LOCATION"]) == "New York, NY, United States"
-    assert int(item["SEQUENCE"]) == 1
+    assert item.sequence == 1
     description = str(item["DESCRIPTION"])
     assert description.startswith("22–26 Sep 2014 (scheduled, meeting)\n")
     assert "- John Kerry (Secretary of State), participant\n" in description
@@ -193,13 +193,13 @@ def test_ics_status(status: str, expected: str) -> None:
 def test_ics_all_day_spans(expression: str, start: date, end: date) -> None:
     event = make_event("d", date=expression)
     _, [item] = read_ics(export_ics([event], collection_of(event), AS_OF))
-    assert (item["DTSTART"].dt, item["DTEND"].dt) == (start, end)
+    assert (item.start, item.end) == (start, end)
 
 
 def test_ics_dtstamp_comes_from_the_record_never_the_clock() -> None:
     bare = make_event("bare")
     _, items = read_ics(export_ics([TRICKY, bare], collection_of(TRICKY, bare), AS_OF))
-    stamps = [item["DTSTAMP"].dt for item in items]
+    stamps = [item.DTSTAMP for item in items]
     assert [s.date() for s in stamps] == [date(2014, 9, 12), AS_OF]  # newest update; as-of
     assert all(s.utcoffset() is not None and not s.utcoffset() for s in stamps)
     assert export_ics([TRICKY], collection_of(TRICKY), date(2030, 1, 1)) == export_ics(
