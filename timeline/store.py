@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,7 +30,8 @@ def _fsync_folder(folder: Path) -> None:
     except OSError:
         pass
     finally:
-        os.close(fd)
+        with contextlib.suppress(OSError):  # the file is in place: a failed close cannot undo it
+            os.close(fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -48,6 +50,19 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
     `overwrite`, linked to it, which fails if it exists), and the folder is fsynced.
     On any failure the temporary is removed and WriteError is raised.
     """
+    if overwrite and _is_device(path):
+        return _write_device(path, data)
+    made = _missing_folders(path)
+    try:
+        return _write_through_temporary(path, data, overwrite)
+    except WriteError:
+        for folder in made:  # deepest first: a failed write leaves no new folder behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _write_through_temporary(path: Path, data: bytes, overwrite: bool) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -81,6 +96,27 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
         with contextlib.suppress(OSError):
             temp.unlink()
     _fsync_folder(folder)
+    return path
+
+
+def _is_device(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode  # follows links: /dev/stdout is a link to a pipe or tty
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_device(path: Path, data: bytes) -> Path:
+    """Write into a device or pipe (`-o /dev/stdout`): a rename would replace the node itself."""
+    try:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise WriteError(_explain(error, path)) from None
     return path
 
 
