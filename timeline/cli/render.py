@@ -1,0 +1,108 @@
+"""`timeline render`: the interactive timeline as one self-contained HTML file (or an image)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from timeline.cli.app import (
+    ActorOpt,
+    AsOfOpt,
+    EventsOpt,
+    FromOpt,
+    NoCacheOpt,
+    StatusOpt,
+    TagOpt,
+    ToOpt,
+    TypeOpt,
+    app,
+    as_of_day,
+    fail,
+    load_checked,
+    make_filters,
+    out,
+)
+from timeline.loading import display_path
+from timeline.query import select
+from timeline.store import WriteError, write_atomic
+
+_IMAGES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+@app.command()
+def render(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write to FILE: .html (interactive page), or .png, .svg or .pdf (an image "
+            'through kaleido and Chromium: pip install "timeline[images]").',
+        ),
+    ] = Path("timeline.html"),
+    group_by: Annotated[
+        Literal["type", "actor", "tag", "status"],
+        typer.Option(
+            "--group-by",
+            help="One lane per type, actor, tag or status (an event with several "
+            "actors or tags appears in each of their lanes).",
+        ),
+    ] = "type",
+    title: Annotated[
+        str | None,
+        typer.Option("--title", help="The page's title (default: the collection folder's name)."),
+    ] = None,
+    events: EventsOpt = Path("events"),
+    as_of: AsOfOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    actor: ActorOpt = None,
+    type_: TypeOpt = None,
+    tag: TagOpt = None,
+    status: StatusOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Draw the interactive timeline as one self-contained HTML file (works offline)."""
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", *_IMAGES):
+        raise typer.BadParameter(
+            f"{str(output)!r} must end in .html, .png, .svg or .pdf", param_hint="'-o'"
+        )
+    filters = make_filters(start, end, actor, type_, tag, status)
+    day = as_of_day(as_of)
+    collection, _ = load_checked(events, day, use_cache=not no_cache)
+    chosen = select(collection.events, filters)
+
+    # Imported here: plotly costs ~0.3 s to import, and other commands never need it.
+    from timeline.render import (
+        ImageError,
+        default_title,
+        figure_image,
+        render_html,
+        timeline_figure,
+    )
+
+    if suffix in _IMAGES:
+        fig = timeline_figure(
+            chosen, collection, as_of=day, group_by=group_by,
+            title=title if title is not None else default_title(collection),
+        )  # fmt: skip
+        try:
+            data = figure_image(fig, _IMAGES[suffix])  # type: ignore[arg-type]
+        except ImageError as error:
+            fail(str(error))
+    else:
+        page = render_html(chosen, collection, as_of=day, group_by=group_by, title=title)
+        data = page.encode("utf-8")
+    try:
+        write_atomic(output, data)
+    except WriteError as error:
+        fail(str(error))
+    if not chosen:
+        out("note: no events match the filters; the timeline is empty", err=True)
+    shown = f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}"
+    out(f"wrote {display_path(output)} ({shown})")

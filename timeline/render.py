@@ -1,0 +1,487 @@
+"""Events to an honest, interactive Plotly timeline: lanes, glyphs, hover, and the page.
+
+Every user string reaches Plotly escaped (`html.escape`): Plotly's text renderer reads a
+few tags (`<a href>`, `<span style>`), so raw text could draw links or styles. User text
+goes only into data arrays (`hovertext`, `text`, `ticktext`, `layout.meta`), never into
+`hovertemplate` or script code. Traces are built by hand, one per status and glyph kind:
+`px.timeline` cannot draw single days, and error bars are not drawn on date axes
+(plotly.js #3722).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+
+from timeline.loading import Collection
+from timeline.model import Event
+from timeline.render_page import figure_div, page_html, typed_array
+from timeline.render_text import (
+    event_hover,
+    lane_title,
+    search_text,
+    short,
+    span_text,
+    status_counts,
+)
+
+__all__ = ["GroupBy", "figure_div", "figure_image", "render_html", "timeline_figure"]
+
+GroupBy = Literal["type", "actor", "tag", "status"]
+Kind = Literal["point", "fuzzy-point", "bar", "band"]
+
+DAY_MS = 86_400_000
+# The shaded future reaches this far past the view, so panning right keeps it shaded.
+_FAR = 20 * 366 * DAY_MS
+_EPOCH = date(1970, 1, 1)
+#: Above this many drawn glyphs the event traces switch to WebGL (`Scattergl`).
+WEBGL_ABOVE = 2000
+#: Up to this many rows every event gets its own row and a title beside it.
+LABELLED_UP_TO = 60
+
+# Legend order: what happened first, then what is planned, then what fell through.
+STATUS_ORDER = ("occurred", "scheduled", "proposed", "postponed", "cancelled")
+COLOURS = {
+    "occurred": "#1f4e89",
+    "scheduled": "#13815a",
+    "proposed": "#7d3c98",
+    "postponed": "#c77c0e",
+    "cancelled": "#8a8f98",
+}
+# Status is told by fill as well as colour, so it survives grey print and colour blindness.
+MARKERS = {
+    "occurred": "circle",
+    "scheduled": "circle-open",
+    "proposed": "diamond-open",
+    "postponed": "square-open",
+    "cancelled": "x-thin-open",
+}
+BAR_PATTERNS = {"proposed": "/", "postponed": ".", "cancelled": "x"}
+LINE_DASH = {"scheduled": "solid", "proposed": "dash", "postponed": "dot", "cancelled": "dot"}
+_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def day_ms(day: date) -> int:
+    """Milliseconds since 1970-01-01 UTC at the start of `day` (Plotly's date numbers)."""
+    return (day - _EPOCH).days * DAY_MS
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """One drawn occurrence of an event: which row, from when to when, and how."""
+
+    number: int  # the event's index in the figure's event list (customdata)
+    event: Event
+    lane: int
+    role: str | None
+    kind: Kind
+    start: int  # ms
+    end: int  # ms, exclusive (a day event: start + 1 day)
+    open_end: bool
+    row: float = 0.0
+
+    @property
+    def anchor(self) -> int:
+        """Where a marker or connector meets this glyph: a day's noon, a span's middle."""
+        return (self.start + self.end) // 2
+
+
+def glyph_kind(event: Event) -> Kind:
+    """How honest drawing shows a date: exact day, fuzzy day, exact span or fuzzy band."""
+    span = event.date
+    fuzzy = span.precision != "day" or span.approximate or span.uncertain
+    if span.end is not None and span.end == span.start:
+        return "fuzzy-point" if fuzzy else "point"
+    return "band" if fuzzy else "bar"
+
+
+def _lanes_of(event: Event, group_by: GroupBy) -> list[tuple[str, str | None]]:
+    """(lane key, role in that lane) for every lane the event belongs to."""
+    if group_by == "type":
+        return [(event.type, None)]
+    if group_by == "status":
+        return [(event.status, None)]
+    if group_by == "tag":
+        return [(tag, None) for tag in dict.fromkeys(event.tags)] or [("", None)]
+    seen: dict[str, str] = {}
+    for ref in event.actors:
+        seen.setdefault(ref.actor, ref.role)
+    return list(seen.items()) or [("", None)]
+
+
+def layout_glyphs(
+    events: Sequence[Event], group_by: GroupBy, as_of: date
+) -> tuple[list[Glyph], list[tuple[str, float, float, int]], bool]:
+    """Glyphs with their rows, the lanes as (key, first row, last row, count), and whether
+    rows are one per glyph (small collections: a title per row, the lane's name on its
+    first row); otherwise glyphs are packed into as few rows as keep them apart."""
+    today_end = day_ms(as_of) + DAY_MS // 2
+    by_lane: dict[str, list[Glyph]] = {}
+    for number, event in enumerate(events):
+        span = event.date
+        start = day_ms(span.start)
+        if span.end is None:
+            end, open_end = max(today_end, start + DAY_MS), True
+        else:
+            end, open_end = day_ms(span.end) + DAY_MS, False
+        kind = glyph_kind(event)
+        for key, role in _lanes_of(event, group_by):
+            glyph = Glyph(number, event, 0, role, kind, start, end, open_end)
+            by_lane.setdefault(key, []).append(glyph)
+    # Lanes in order of their first event; name breaks ties so the order is stable.
+    order = sorted(by_lane, key=lambda k: (min(g.start for g in by_lane[k]), k))
+    labelled = sum(len(g) for g in by_lane.values()) <= LABELLED_UP_TO
+    total = max((g.end for gs in by_lane.values() for g in gs), default=0) - min(
+        (g.start for gs in by_lane.values() for g in gs), default=0
+    )
+    gap = total // 80  # packed rows keep glyphs this far apart so they stay distinct
+    glyphs: list[Glyph] = []
+    lanes: list[tuple[str, float, float, int]] = []
+    top = 0.0
+    for lane_number, key in enumerate(order):
+        row_ends: list[int] = []
+        members = sorted(by_lane[key], key=lambda g: (g.start, g.end, g.event.id))
+        for glyph in members:
+            if labelled:
+                row = len(row_ends) + 1  # row 0 of the lane holds its name
+                row_ends.append(glyph.end)
+            else:
+                free = next((i for i, e in enumerate(row_ends) if e + gap <= glyph.start), None)
+                if free is None:
+                    free = len(row_ends)
+                    row_ends.append(glyph.end)
+                row_ends[free] = glyph.end
+                row = free
+            glyphs.append(
+                Glyph(
+                    glyph.number, glyph.event, lane_number, glyph.role, glyph.kind,
+                    glyph.start, glyph.end, glyph.open_end, top + row,
+                )
+            )  # fmt: skip
+        bottom = top + len(row_ends) - (0 if labelled else 1)
+        lanes.append((key, top, bottom, len(members)))
+        top = bottom + 1.6  # a little air between lanes
+    return glyphs, lanes, labelled
+
+
+def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
+    colour = COLOURS[status]
+    if kind in ("bar", "band") and not gl:
+        hollow = status != "occurred"
+        fill = "#ffffff" if hollow else colour
+        pattern = BAR_PATTERNS.get(status)
+        marker: dict[str, Any] = {"color": fill, "line": {"color": colour, "width": 1.5}}
+        if pattern:
+            marker["pattern"] = {"shape": pattern, "fgcolor": colour, "size": 6, "solidity": 0.3}
+        return {"marker": marker, "opacity": 0.38 if kind == "band" else 1.0}
+    symbol = MARKERS[status]
+    size = 11 if kind in ("point", "fuzzy-point") else 6
+    return {
+        "marker": {
+            "symbol": symbol,
+            "size": size,
+            "color": colour,
+            "line": {"color": colour, "width": 2},
+        },
+        "opacity": 0.5 if kind in ("fuzzy-point", "band") else 1.0,
+    }
+
+
+def _event_traces(
+    glyphs: list[Glyph], status: str, hover: dict[tuple[int, int], str], gl: bool
+) -> list[Any]:
+    """The traces of one status: markers, bars, bands and open ends."""
+    traces: list[Any] = []
+    scatter = go.Scattergl if gl else go.Scatter
+    common = {"legendgroup": status, "showlegend": False, "hoverinfo": "text", "name": status}
+    for kind in ("band", "bar", "fuzzy-point", "point"):
+        chosen = [g for g in glyphs if g.kind == kind]
+        if not chosen:
+            continue
+        texts = [hover[(g.number, g.lane)] for g in chosen]
+        numbers = [g.number for g in chosen]
+        style = _status_style(status, kind, gl)
+        rows = typed_array([g.row for g in chosen], "f4")
+        if kind in ("bar", "band") and not gl:
+            traces.append(
+                go.Bar(
+                    orientation="h", base=typed_array([g.start for g in chosen], "f8"),
+                    x=typed_array([g.end - g.start for g in chosen], "f8"), y=rows,
+                    width=0.82 if kind == "band" else 0.56, hovertext=texts,
+                    customdata=numbers, meta="events", **style, **common,
+                    selected={"marker": {"opacity": 1}},
+                    unselected={"marker": {"opacity": 0.1}},
+                )
+            )  # fmt: skip
+            continue
+        if kind in ("bar", "band"):
+            # WebGL has no bars: a thick line per span, gaps between spans, hover on a
+            # marker at its middle.
+            xs: list[float | None] = []
+            ys: list[float | None] = []
+            for g in chosen:
+                xs += [g.start, g.end, None]
+                ys += [g.row, g.row, None]
+            traces.append(
+                scatter(
+                    x=xs, y=ys, mode="lines", hoverinfo="skip", meta="segments",
+                    line={"color": COLOURS[status], "width": 8 if kind == "band" else 4,
+                          "dash": LINE_DASH.get(status, "solid")},
+                    opacity=style["opacity"], legendgroup=status, showlegend=False,
+                )
+            )  # fmt: skip
+        traces.append(
+            scatter(
+                x=typed_array([g.anchor for g in chosen], "f8"), y=rows, mode="markers",
+                hovertext=texts, customdata=numbers, meta="events", **style, **common,
+                selected={"marker": {"opacity": 1}},
+                unselected={"marker": {"opacity": 0.1}},
+            )
+        )  # fmt: skip
+    ongoing = [g for g in glyphs if g.open_end]
+    if ongoing:
+        # An arrow at the as-of day: the span has no known end yet.
+        traces.append(
+            scatter(
+                x=typed_array([g.end for g in ongoing], "f8"),
+                y=typed_array([g.row for g in ongoing], "f4"), mode="markers",
+                marker={"symbol": "triangle-right", "size": 10, "color": COLOURS[status]},
+                hovertext=[hover[(g.number, g.lane)] for g in ongoing],
+                customdata=[g.number for g in ongoing], meta="open",
+                selected={"marker": {"opacity": 1}},
+                unselected={"marker": {"opacity": 0.1}}, **common,
+            )
+        )  # fmt: skip
+    return traces
+
+
+def _link_trace(glyphs: list[Glyph], events: Sequence[Event]) -> Any | None:
+    """Thin connectors for `related` links between two shown events (first glyph of each)."""
+    first: dict[str, Glyph] = {}
+    for glyph in glyphs:
+        first.setdefault(glyph.event.id, glyph)
+    xs: list[int | None] = []
+    ys: list[float | None] = []
+    for event in events:
+        for link in event.related:
+            a, b = first.get(event.id), first.get(link.event)
+            if a is None or b is None or a is b:
+                continue
+            xs += [a.anchor, b.anchor, None]
+            ys += [a.row, b.row, None]
+    if not xs:
+        return None
+    return go.Scatter(
+        x=xs, y=ys, mode="lines", name="related events", legendgroup="links",
+        line={"color": "#9aa3ae", "width": 1, "dash": "dot"}, hoverinfo="skip",
+        meta="links", legendrank=900, visible="legendonly",
+    )  # fmt: skip
+
+
+def _legend_trace(status: str, count: int) -> Any:
+    """A legend entry with no data: the status's marker, whatever glyphs it has."""
+    style = _status_style(status, "point", False)
+    return go.Scatter(
+        x=[None], y=[None], mode="markers", name=f"{status} ({count})", legendgroup=status,
+        marker=style["marker"], meta="legend", hoverinfo="skip",
+        legendrank=100 + STATUS_ORDER.index(status),
+    )  # fmt: skip
+
+
+def default_title(collection: Collection) -> str:
+    """The collection folder's name made readable, or 'Timeline' for a plain `events`."""
+    name = collection.root.resolve().name.replace("_", " ").replace("-", " ").strip()
+    if not name or name.lower() in ("events", "event"):
+        return "Timeline"
+    return name[0].upper() + name[1:]
+
+
+def timeline_figure(
+    events: Sequence[Event],
+    collection: Collection,
+    *,
+    as_of: date,
+    group_by: GroupBy = "type",
+    title: str | None = None,
+) -> go.Figure:
+    """The interactive timeline of `events` as a Plotly figure (deterministic for its input)."""
+    glyphs, lanes, labelled = layout_glyphs(events, group_by, as_of)
+    gl = len(glyphs) > WEBGL_ABOVE
+    hover = {
+        (g.number, g.lane): event_hover(
+            g.event, collection, g.role, with_click=bool(g.event.sources)
+        )
+        for g in glyphs
+    }
+    as_of_ms = day_ms(as_of) + DAY_MS // 2
+    first = min([g.start for g in glyphs] + [as_of_ms])
+    last = max([g.end for g in glyphs] + [as_of_ms])
+    pad = max((last - first) // 25, 3 * DAY_MS)
+    x_range = [first - pad, last + pad]
+    counts = status_counts(events)
+    traces: list[Any] = []
+    for status in STATUS_ORDER:
+        mine = [g for g in glyphs if g.event.status == status]
+        if not mine:
+            continue
+        traces.append(_legend_trace(status, counts[status]))
+        traces += _event_traces(mine, status, hover, gl)
+    links = _link_trace(glyphs, events) if group_by in ("type", "status") else None
+    if links is not None:
+        traces.append(links)
+
+    rows_total = lanes[-1][2] + 1 if lanes else 1
+    row_px = 24 if labelled else max(6, min(22, 900 // max(rows_total, 1)))
+    height = int(min(4000, max(380, 150 + rows_total * row_px)))
+    lane_names = [
+        f"{short(lane_title(key, group_by, collection), 40)}  ·  {count}"
+        for key, _, _, count in lanes
+    ]
+    if labelled:
+        # One row per event: its title is the row's label, read like a list in date order.
+        tick_rows = [g.row for g in glyphs]
+        tick_text = [short(g.event.title, 60) for g in glyphs]
+    else:
+        tick_rows = [(top + bottom) / 2 for _, top, bottom, _ in lanes]
+        tick_text = lane_names
+    widest = max((len(t) for t in tick_text), default=8)
+    left = min(440, max(110, 16 + int(6.6 * widest)))
+    shapes: list[dict[str, Any]] = [
+        # The future, lightly shaded: what lies right of the as-of line is still to come.
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": as_of_ms, "x1": x_range[1] + _FAR,
+         "y0": 0, "y1": 1, "fillcolor": "#f3f5fa", "line": {"width": 0}, "layer": "below"},
+        {"type": "line", "xref": "x", "yref": "paper", "x0": as_of_ms, "x1": as_of_ms, "y0": 0,
+         "y1": 1, "line": {"color": "#c0392b", "width": 1.5, "dash": "dash"}},
+    ]  # fmt: skip
+    for number, (_, top, bottom, _) in enumerate(lanes):
+        if number % 2 == 0:
+            shapes.append(
+                {"type": "rect", "xref": "paper", "yref": "y", "x0": 0, "x1": 1,
+                 "y0": top - 0.5, "y1": bottom + 0.5, "fillcolor": "rgba(120,135,160,0.07)",
+                 "line": {"width": 0}, "layer": "below"}
+            )  # fmt: skip
+    annotations = [
+        {"x": as_of_ms, "y": 1, "xref": "x", "yref": "paper", "yanchor": "top",
+         "xanchor": "left", "xshift": 3, "text": f"as of {as_of.day} {as_of:%b %Y}",
+         "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+         "font": {"color": "#c0392b", "size": 11}},
+        *(
+            {"x": 0, "y": top, "xref": "paper", "yref": "y", "xanchor": "left",
+             "xshift": 4, "text": f"<b>{name}</b>", "showarrow": False,
+             "font": {"size": 12, "color": "#3d4654"}}
+            for name, (_, top, _, _) in zip(lane_names, lanes, strict=True)
+            if labelled
+        ),
+        {"x": 0, "y": 0, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+         "yshift": -40, "align": "left", "showarrow": False,
+         "font": {"size": 11, "color": "#5b6470"},
+         "text": "● a day    ▬ from–to    <span style='color:#8a9bb5'>█</span> faint: month, year "
+                 "or approximate date (the whole possible span)    ▶ ongoing    "
+                 "<span style='color:#c0392b'>┆</span> as-of day    click an event: its source"},
+    ]  # fmt: skip
+    windows = [("1m", 30), ("6m", 182), ("1y", 365)]
+    buttons = [
+        {"label": label, "method": "relayout",
+         "args": [{"xaxis.range": [as_of_ms - days * DAY_MS * 2 // 3,
+                                   as_of_ms + days * DAY_MS // 3]}]}
+        for label, days in windows
+    ] + [{"label": "all", "method": "relayout", "args": [{"xaxis.range": x_range}]}]  # fmt: skip
+    layout = {
+        "title": {"text": short(title, 120) if title else None},
+        "height": height,
+        "margin": {"l": left, "r": 24, "t": 56, "b": 72},
+        "font": {"family": _FONT, "size": 12, "color": "#2d3440"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hovermode": "closest",
+        "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#aab2bd", "align": "left",
+                       "font": {"size": 12, "family": _FONT, "color": "#1f2630"}},
+        "dragmode": "zoom",
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
+                   "title": {"text": "status:"},
+                   "groupclick": "togglegroup", "itemclick": "toggle", "font": {"size": 12}},
+        "xaxis": {"type": "date", "range": x_range, "showgrid": True, "gridcolor": "#e6e9ef",
+                  "zeroline": False, "showline": True, "linecolor": "#c8ced8", "ticks": "outside",
+                  "tickcolor": "#c8ced8", "hoverformat": "%-d %b %Y", "side": "bottom"},
+        "yaxis": {"range": [rows_total - 0.2, -0.9], "tickvals": tick_rows,
+                  "ticktext": tick_text, "showgrid": False, "zeroline": False, "fixedrange": True,
+                  "ticks": "", "automargin": False},
+        "shapes": shapes,
+        "annotations": annotations,
+        "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left",
+                         "y": 1.0, "yanchor": "bottom", "pad": {"b": 6}, "showactive": False,
+                         "buttons": buttons, "bgcolor": "#f3f5fa", "bordercolor": "#c8ced8",
+                         "font": {"size": 11}}],
+        "barmode": "overlay",
+        "meta": {
+            "ids": [event.id for event in events],
+            "urls": [_first_url(event) for event in events],
+            "search": [search_text(event, collection) for event in events],
+            "span": span_text(events, as_of),
+        },
+    }  # fmt: skip
+    return go.Figure(data=traces, layout=layout)
+
+
+def _first_url(event: Event) -> str | None:
+    for source in event.sources:
+        if source.url and source.url.lower().startswith(("http://", "https://")):
+            return source.url
+    return None
+
+
+def render_html(
+    events: Sequence[Event],
+    collection: Collection,
+    *,
+    as_of: date,
+    group_by: GroupBy = "type",
+    title: str | None = None,
+) -> str:
+    """The whole timeline page: one self-contained HTML file, plotly.js inside, no network."""
+    heading = title if title is not None else default_title(collection)
+    fig = timeline_figure(events, collection, as_of=as_of, group_by=group_by)
+    return page_html(
+        fig,
+        title=heading,
+        shown=len(events),
+        total=len(collection.events),
+        span=span_text(events, as_of),
+        as_of=f"{as_of.day} {as_of:%b %Y}",
+        group_by=group_by,
+    )
+
+
+class ImageError(Exception):
+    """A static image could not be made (kaleido or a Chromium missing); message ready."""
+
+
+def figure_image(fig: go.Figure, fmt: Literal["png", "svg", "pdf"]) -> bytes:
+    """The figure as a PNG, SVG or PDF, through kaleido and a Chromium."""
+    try:
+        import kaleido  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        raise ImageError('images need kaleido: pip install "timeline[images]"') from None
+    import plotly.io as pio
+
+    still = go.Figure(fig)
+    still.update_layout(updatemenus=[], width=1400)
+    try:
+        data: bytes = pio.to_image(
+            still,
+            format=fmt,
+            width=1400,
+            height=still.layout.height,
+            scale=2 if fmt == "png" else 1,
+        )
+    except Exception as error:  # kaleido raises plain exceptions when no browser is found
+        raise ImageError(
+            f"could not draw the image with kaleido ({type(error).__name__}: {error}); "
+            "it needs Chrome or Chromium (apt-get install chromium, or set BROWSER_PATH)"
+        ) from None
+    return data
