@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 from timeline.describe import location_label
 from timeline.loading import Collection
 from timeline.model import Event
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HOVER_WIDTH = 64
 _MAX_ACTORS = 8
 _MAX_RELATED = 4
