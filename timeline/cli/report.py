@@ -1,0 +1,157 @@
+"""`timeline report`: the summary report of a period, or of every period, in a file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from timeline.cli.app import (
+    ActorOpt,
+    AsOfOpt,
+    EventsOpt,
+    FromOpt,
+    NoCacheOpt,
+    StatusOpt,
+    TagOpt,
+    ToOpt,
+    TypeOpt,
+    app,
+    as_of_day,
+    fail,
+    load_checked,
+    make_filters,
+    out,
+)
+from timeline.loading import Collection, display_path
+from timeline.periods import Period, PeriodError, parse_period, period_of, periods_covering
+from timeline.query import Filters, select
+from timeline.report import Report, build_report, describe_filters
+from timeline.report_render import (
+    INDEX_FORMAT,
+    Format,
+    ReportIndex,
+    index_entry,
+    render_index,
+    render_report,
+)
+from timeline.store import WriteError, write_atomic
+
+Every = Literal["week", "month", "quarter", "year"]
+
+
+def _period(text: str | None, as_of: date) -> Period:
+    if text is None:
+        return period_of("month", as_of)
+    try:
+        return parse_period(text)
+    except PeriodError as error:
+        raise typer.BadParameter(error.message, param_hint="PERIOD") from None
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    except WriteError as error:
+        fail(str(error))
+    out(f"wrote {display_path(path)} ({what})")
+
+
+def _events_word(count: int) -> str:
+    return f"{count} event{'' if count == 1 else 's'}"
+
+
+def _span(collection: Collection, filters: Filters) -> tuple[date, date] | None:
+    """The days the chosen events cover (an open end counts as its start)."""
+    chosen = select(collection.events, filters)
+    if not chosen:
+        return None
+    first = min(event.date.start for event in chosen)
+    last = max(event.date.end or event.date.start for event in chosen)
+    return first, last
+
+
+@app.command()
+def report(
+    period: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="PERIOD",
+            help="2014, 2014-Q3, 2014-09, 2014-W38 (ISO week) or 2014-09-01/2014-09-30 "
+            "(default: the month of the as-of day). With --every: the span to cover.",
+            show_default=False,
+        ),
+    ] = None,
+    every: Annotated[
+        Every | None,
+        typer.Option(
+            "--every",
+            help="Write a report for every week, month, quarter or year that has events, "
+            "plus an index, into the folder -o names.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", help="md (Markdown), html (one self-contained page) or json."),
+    ] = "md",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="The file to write (default reports/PERIOD.FORMAT); with --every, the folder "
+            "(default reports).",
+        ),
+    ] = None,
+    events: EventsOpt = Path("events"),
+    as_of: AsOfOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    actor: ActorOpt = None,
+    type_: TypeOpt = None,
+    tag: TagOpt = None,
+    status: StatusOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Write the summary report of a period: what happened, changed, is coming and is overdue."""
+    day = as_of_day(as_of)
+    filters = make_filters(start, end, actor, type_, tag, status)
+    chosen = _period(period, day)
+    if every is not None and output is not None and output.exists() and not output.is_dir():
+        raise typer.BadParameter(
+            f"{display_path(output)!r} is a file; with --every, -o names a folder",
+            param_hint="-o",
+        )
+    collection, problems = load_checked(events, day, use_cache=not no_cache)
+    name = display_path(events)
+
+    def make(period: Period) -> Report:
+        return build_report(
+            collection, period, as_of=day, filters=filters, problems=problems,
+            collection_name=name,
+        )  # fmt: skip
+
+    if every is None:
+        built = make(chosen)
+        path = output or Path("reports") / f"{chosen.file_stem}.{fmt}"
+        _write(path, render_report(built, fmt, collection), _events_word(built.counts.total))
+        return
+    span = (chosen.first, chosen.last) if period is not None else _span(collection, filters)
+    periods = periods_covering(every, *span) if span else []
+    index = ReportIndex(
+        format=INDEX_FORMAT, every=every, as_of=day.isoformat(), collection=name,
+        filters=describe_filters(filters), reports=[],
+    )  # fmt: skip
+    folder = output or Path("reports")
+    for each in periods:
+        built = make(each)
+        if built.counts.total:  # only periods that have events get a report
+            file = f"{each.file_stem}.{fmt}"
+            text = render_report(built, fmt, collection)
+            _write(folder / file, text, _events_word(built.counts.total))
+            index.reports.append(index_entry(built, file))
+    count = len(index.reports)
+    _write(folder / f"index.{fmt}", render_index(index, fmt), f"{count} report{'s' * (count != 1)}")

@@ -1,0 +1,161 @@
+"""Reports rendered: JSON is the report's data as it is; Markdown and HTML are Jinja2
+templates over it (`timeline/templates/`), escaping every piece of user text."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import cache
+from typing import Literal, get_args
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from timeline.loading import Collection
+from timeline.report import Count, Report
+
+Format = Literal["md", "html", "json"]
+FORMATS: tuple[str, ...] = get_args(Format)
+
+# GFM punctuation that could start a link, image, emphasis, code span, HTML, table cell or
+# strikethrough. `&` only where it would start an entity (`&lt;`), so ordinary ampersands
+# stay readable in the Markdown source.
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~!#]|&(?=#?[0-9A-Za-z]+;)")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+
+
+def md_text(value: object) -> str:
+    """User text as one line of inert Markdown: safe in a paragraph, heading or table cell."""
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), _LINE_BREAKS.sub(" ", str(value)))
+
+
+def md_block(value: object) -> str:
+    """Multi-line user text as inert Markdown paragraphs (line breaks kept)."""
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(_MD_SPECIAL.sub(lambda m: "\\" + m.group(0), line) for line in lines)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+")
+
+
+def text_blocks(value: object) -> list[tuple[str, list[str]]]:
+    """Summary text as `("p", [paragraph])` and `("ul", [items])` blocks: hard-wrapped lines
+    are joined again, and a paragraph of `- ` lines becomes a list (for HTML)."""
+    blocks: list[tuple[str, list[str]]] = []
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = paragraph.split("\n")
+        if _LIST_ITEM.match(lines[0]):
+            items: list[str] = []
+            for line in lines:
+                if _LIST_ITEM.match(line):
+                    items.append(_LIST_ITEM.sub("", line))
+                else:
+                    items[-1] += " " + line.strip()
+            blocks.append(("ul", items))
+        else:
+            blocks.append(("p", [" ".join(line.strip() for line in lines)]))
+    return blocks
+
+
+def http_url(value: object) -> str | None:
+    """The URL when it is http or https (only those become links), else None."""
+    text = str(value or "")
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def md_url(value: object) -> str:
+    """An http(s) URL as a Markdown link destination (characters that end one encoded)."""
+    return quote(str(value), safe=":/?#@!$&'*+,;=%~.-_[]")
+
+
+def signed(value: int) -> str:
+    return f"+{value}" if value > 0 else ("±0" if value == 0 else f"−{-value}")
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja2 environment over `timeline/templates`: autoescape on for HTML only."""
+    env = Environment(
+        loader=PackageLoader("timeline", "templates"),
+        autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md_text, md_block=md_block, md_url=md_url, signed=signed, blocks=text_blocks
+    )
+    env.globals["http_url"] = http_url
+    return env
+
+
+def report_json(report: Report | ReportIndex) -> str:
+    """The report (or index) as JSON: exactly its data."""
+    return json.dumps(asdict(report), sort_keys=False, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_report(report: Report, fmt: Format, collection: Collection) -> str:
+    """The report as Markdown, HTML (with the period's timeline figure) or JSON text."""
+    if fmt == "json":
+        return report_json(report)
+    if fmt == "md":
+        return environment().get_template("report.md.j2").render(r=report)
+    from timeline.render import figure_div, timeline_figure  # Plotly: only for HTML
+
+    index = collection.event_index
+    events = [index[item.id] for item in report.happened]
+    figure = ""
+    if events:
+        fig = timeline_figure(
+            events, collection, as_of=date.fromisoformat(report.as_of),
+            title=f"{report.period.label}: events in the period",
+        )  # fmt: skip
+        figure = figure_div(fig, div_id="report-timeline", include_plotlyjs=True)
+    return environment().get_template("report.html.j2").render(r=report, figure=figure)
+
+
+#: The data format of the index `--every` writes.
+INDEX_FORMAT = "timeline-report-index/1"
+
+
+@dataclass(slots=True)
+class IndexEntry:
+    """One report of a series: where it is and how many events it holds."""
+
+    name: str
+    label: str
+    days: str
+    file: str
+    events: int
+    by_status: list[Count]
+
+
+@dataclass(slots=True)
+class ReportIndex:
+    """The reports `--every` wrote, in period order."""
+
+    format: str
+    every: str
+    as_of: str
+    collection: str
+    filters: list[str]
+    reports: list[IndexEntry]
+
+
+def index_entry(report: Report, file: str) -> IndexEntry:
+    return IndexEntry(
+        report.period.name, report.period.label, report.period.days, file,
+        report.counts.total, report.counts.by_status,
+    )  # fmt: skip
+
+
+def render_index(index: ReportIndex, fmt: Format) -> str:
+    """The index of a series of reports as Markdown, HTML or JSON."""
+    if fmt == "json":
+        return report_json(index)
+    return environment().get_template(f"index.{fmt}.j2").render(i=index)
