@@ -447,3 +447,18 @@ def test_sample_html_in_chromium(browser: Any) -> None:
     after = page.evaluate("getComputedStyle(document.querySelector('a.source'), '::after').content")
     assert "koreaherald.com" in after  # printed pages show where a source lives
     page.close()
+
+
+def test_readme_examples_print_what_the_readme_says(cli: Cli, seeded: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### timeline report\n", 1)[1].split("\n### ", 1)[0]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0]
+    commands = re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]
+    assert len(commands) == 4
+    for command in commands:
+        line, *expected = command.rstrip("\n").split("\n")
+        words = line.split()
+        assert words[0] == "timeline"
+        result = cli(*words[1:])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines() == expected
