@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import marshal
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -12,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from timeline.cache import ContentCache, Decoder, decode_records, digest, encode_records, identity
 from timeline.model import Actor, Event
 from timeline.problems import Problem, did_you_mean, sort_problems
 from timeline.yamlread import Document, Loc, Position, decode, read_documents
@@ -63,10 +69,8 @@ def display_path(path: Path) -> str:
     """A path as the user will read it in messages: relative to the current folder if below it."""
     text = str(path)
     if path.is_absolute():
-        try:
+        with contextlib.suppress(ValueError):
             text = str(path.relative_to(Path.cwd()))
-        except ValueError:
-            pass
     return text.replace(os.sep, "/")
 
 
@@ -91,19 +95,23 @@ def is_actor_file(path: Path, root: Path) -> bool:
     return path.parent == root and path.name == ACTORS_FILE
 
 
-def read_file(path: Path, display: str, *, actors: bool = False) -> FileResult:
-    """Read one file of events (or, with `actors`, the actor registry)."""
+def _read_raw(path: Path, display: str) -> tuple[bytes, os.stat_result] | FileResult:
+    """A file's bytes and its stat from before they were read, or the problem reading it."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
             return FileResult(
                 display,
                 problems=[
                     Problem(
-                        display, 1, 1, "error", "too-large",
-                        f"the file has {size:,} bytes, more than the limit of "
+                        display,
+                        1,
+                        1,
+                        "error",
+                        "too-large",
+                        f"the file has {stat.st_size:,} bytes, more than the limit of "
                         f"{MAX_FILE_BYTES:,}; split it into smaller files",
-                    )  # fmt: skip
+                    )
                 ],
             )
         data = path.read_bytes()
@@ -111,11 +119,25 @@ def read_file(path: Path, display: str, *, actors: bool = False) -> FileResult:
         return FileResult(
             display,
             problems=[
-                Problem(display, 1, 1, "error", "unreadable",
-                        f"cannot read the file ({error.strerror}); check its permissions")
-            ],  # fmt: skip
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "error",
+                    "unreadable",
+                    f"cannot read the file ({error.strerror}); check its permissions",
+                )
+            ],
         )
-    return read_bytes(data, display, actors=actors)
+    return data, stat
+
+
+def read_file(path: Path, display: str, *, actors: bool = False) -> FileResult:
+    """Read one file of events (or, with `actors`, the actor registry)."""
+    raw = _read_raw(path, display)
+    if isinstance(raw, FileResult):
+        return raw
+    return read_bytes(raw[0], display, actors=actors)
 
 
 def read_bytes(data: bytes, display: str, *, actors: bool = False) -> FileResult:
@@ -136,16 +158,17 @@ def read_bytes(data: bytes, display: str, *, actors: bool = False) -> FileResult
                 failures.append((doc_index, loc, error))
                 continue
             line, column = _record_start(document, loc)
-            placed = record.place(display, line, column, doc_index, loc[0] if loc else None)
+            index = loc[0] if loc and isinstance(loc[0], int) else None
+            placed = record.place(display, line, column, doc_index, index)
             if isinstance(placed, Actor):
                 result.actors.append(placed)
             else:
                 result.events.append(placed)
     if failures:
         tracked, _ = read_documents(text, display, track=True)
-        for doc_index, loc, error in failures:
+        for doc_index, loc, failure in failures:
             result.problems.extend(
-                validation_problems(error, tracked[doc_index], loc, display, model)
+                validation_problems(failure, tracked[doc_index], loc, display, model)
             )
     return result
 
@@ -172,17 +195,25 @@ def _items(
                 line, column = document.values.get((index,), (document.line, document.column))
                 problems.append(
                     Problem(
-                        path, line, column, "error", "not-a-record",
+                        path,
+                        line,
+                        column,
+                        "error",
+                        "not-a-record",
                         f"item {index + 1} of this list is {_describe(item)}, not {what}; "
                         "each item must be a mapping of keys and values",
-                    )  # fmt: skip
+                    )
                 )
         return
     problems.append(
         Problem(
-            path, document.line, document.column, "error", "not-a-record",
+            path,
+            document.line,
+            document.column,
+            "error",
+            "not-a-record",
             f"this document is {_describe(value)}; it must be {what} (a mapping) or a list of them",
-        )  # fmt: skip
+        )
     )
 
 
@@ -341,7 +372,9 @@ class Locator:
             self._documents[path] = documents
         return self._documents[path]
 
-    def at(self, record: Event | Actor, loc: Loc = (), *, key: bool = False) -> tuple[str, int, int]:
+    def at(
+        self, record: Event | Actor, loc: Loc = (), *, key: bool = False
+    ) -> tuple[str, int, int]:
         """(path, line, column) of `loc` inside `record`."""
         documents = self._tracked(record.path)
         if documents is None or record.doc >= len(documents):
@@ -351,18 +384,32 @@ class Locator:
         return record.path, line, column
 
 
-def load_collection(root: Path, extra: Sequence[Path] = ()) -> Collection:
-    """Read every file of the collection at `root` (and `extra` files as event files)."""
+def load_collection(
+    root: Path,
+    extra: Sequence[Path] = (),
+    *,
+    cache: ContentCache | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Collection:
+    """Read every file of the collection at `root` (and `extra` files as event files).
+
+    With `cache`, files whose content is unchanged are taken from it and the others are
+    stored in it. Many files to parse are parsed in `workers` processes (default: one
+    per core); `progress(done, total)` is told how the parsing goes.
+    """
     paths = collection_files(root) if root.is_dir() else []
     seen = {p.resolve() for p in paths}
     for path in extra:
         if path.resolve() not in seen:
             paths.append(path)
             seen.add(path.resolve())
-    results = [
-        read_file(path, display_path(path), actors=is_actor_file(path, root)) for path in paths
-    ]
-    return merge_results(root, results)
+    jobs = [(path, display_path(path), is_actor_file(path, root)) for path in paths]
+    with _collector_paused():
+        results = read_files(jobs, cache=cache, workers=workers, progress=progress)
+        if cache is not None:
+            cache.save()
+        return merge_results(root, results)
 
 
 def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
@@ -376,3 +423,121 @@ def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
         problems.extend(result.problems)
     events.sort(key=Event.sort_key)
     return Collection(root, events, actors, sort_problems(problems), len(results))
+
+
+#: Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
+
+Job = tuple[Path, str, bool]  # path, display path, is the actor registry
+Stamp = tuple[tuple[int, int, int, int], bytes]  # identity on disk, hash of the bytes
+Progress = Callable[[int, int], None]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: records hold no cycles, and with it running,
+    building a million objects triggers full passes over all of them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(path: Path, display: str, actors: bool) -> tuple[FileResult, Stamp | None]:
+    """One file read and parsed, with the stamp that lets the cache know it again."""
+    raw = _read_raw(path, display)
+    if isinstance(raw, FileResult):
+        return raw, None  # not cached: an unreadable file may be readable next time
+    data, stat = raw
+    return read_bytes(data, display, actors=actors), (identity(stat), digest(data))
+
+
+def _parse_chunk(jobs: list[tuple[str, str, bool]]) -> bytes:
+    """Worker process: parse files, return their records in the cache's form (cheap to send)."""
+    out = []
+    for name, display, actors in jobs:
+        result, stamp = _parse(Path(name), display, actors)
+        payload = encode_records(display, result.events, result.actors, result.problems)
+        out.append((payload, stamp))
+    return marshal.dumps(out)
+
+
+def _worker_count(workers: int | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def read_files(
+    jobs: Sequence[Job],
+    *,
+    cache: ContentCache | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[FileResult]:
+    """The result of every file, in the order given: from the cache, or parsed (in worker
+    processes when there are many)."""
+    results: list[FileResult | None] = [None] * len(jobs)
+    missing: list[int] = []
+    for number, (path, display, actors) in enumerate(jobs):
+        if cache is not None:
+            records, _ = cache.lookup(path, display, actors)
+            if records is not None:
+                results[number] = FileResult(display, *records)
+                continue
+        missing.append(number)
+    count = _worker_count(workers)
+    if count > 1 and len(missing) >= PARALLEL_MIN_FILES:
+        with contextlib.suppress(OSError, BrokenProcessPool):
+            _parse_in_workers(jobs, missing, results, cache, count, progress)
+    for done, number in enumerate(missing, 1):
+        if results[number] is None:  # serial path, or what the workers could not send
+            path, display, actors = jobs[number]
+            result, stamp = _parse(path, display, actors)
+            results[number] = result
+            if cache is not None and stamp is not None:
+                payload = encode_records(display, result.events, result.actors, result.problems)
+                if payload is not None:
+                    cache.store(path, display, actors, stamp, payload)
+            if progress is not None:
+                progress(done, len(missing))
+    return [result for result in results if result is not None]
+
+
+def _parse_in_workers(
+    jobs: Sequence[Job],
+    missing: list[int],
+    results: list[FileResult | None],
+    cache: ContentCache | None,
+    count: int,
+    progress: Progress | None,
+) -> None:
+    size = max(8, -(-len(missing) // (count * 8)))  # several chunks a worker: even finish
+    chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
+    decoder = cache.decoder if cache is not None else Decoder()
+    done = 0
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        futures = {
+            pool.submit(
+                _parse_chunk, [(str(jobs[n][0]), jobs[n][1], jobs[n][2]) for n in chunk]
+            ): chunk
+            for chunk in chunks
+        }
+        for future in as_completed(futures):
+            chunk = futures[future]
+            for number, (payload, stamp) in zip(chunk, marshal.loads(future.result()), strict=True):
+                if payload is None:
+                    continue  # parsed again in this process
+                path, display, actors = jobs[number]
+                results[number] = FileResult(display, *decode_records(payload, display, decoder))
+                if cache is not None and stamp is not None:
+                    cache.store(path, display, actors, (tuple(stamp[0]), stamp[1]), payload)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(missing))

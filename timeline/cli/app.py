@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
+from timeline.cache import ContentCache
 from timeline.checks import check_collection
 from timeline.dates import DateError, parse_day
-from timeline.loading import Collection, load_collection
+from timeline.loading import Collection, Progress, load_collection
 from timeline.model import EVENT_TYPES, STATUSES
 from timeline.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
 from timeline.query import Filters
@@ -169,13 +172,55 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
+#: Parsing fewer files than this takes about a second or less: no progress bar for it.
+PROGRESS_MIN_FILES = 2000
+#: From this many events on, the garbage collector's passes over them cost seconds.
+FREEZE_MIN_EVENTS = 5000
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Progress | None]:
+    """A progress callback drawing a bar on standard error, shown only on a terminal and
+    only once the work is known to be long; silent when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console  # imported lazily: most runs never draw a bar
+    from rich.progress import Progress as Bar
+
+    bar: Bar | None = None
+    task: Any = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar, task
+        if total < PROGRESS_MIN_FILES:
+            return
+        if bar is None:
+            bar = Bar(console=Console(stderr=True), transient=True)
+            bar.start()
+            task = bar.add_task("Reading files", total=total)
+        bar.update(task, completed=done)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
 def load_checked(
     events: Path, as_of: date, *, extra: Sequence[Path] = (), refuse: bool = True,
     use_cache: bool = True,
 ) -> tuple[Collection, list[Problem]]:  # fmt: skip
     """Load and check the collection; with `refuse`, print the errors and exit 1 if any."""
-    del use_cache  # the content cache plugs in here
-    collection = load_collection(events, extra)
+    cache = ContentCache(events) if use_cache else None
+    with _progress_bar() as progress:
+        collection = load_collection(events, extra, cache=cache, progress=progress)
+    if len(collection.events) >= FREEZE_MIN_EVENTS:
+        # The records live until the command ends: freezing them spares the cyclic garbage
+        # collector from walking them again and again (checks over 100,000 events took
+        # 2.7 s with it, 0.3 s without).
+        gc.freeze()
     problems = check_collection(collection, as_of)
     if refuse and has_errors(problems):
         print_problems([p for p in problems if p.level == "error"], err=True)

@@ -1,0 +1,187 @@
+"""The speed benchmark: loading and checking N generated events, side by side with PyYAML.
+
+    python tests/benchmarks/bench.py [--sizes 1000,10000,100000] [--dir DIR]
+
+Each size runs in its own process (so peak memory is that size's own) and prints one row;
+the table at the end is the one in the README's "Speed" section. Every figure is one
+run, wall clock, on whatever else the machine is doing: run it twice on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))
+
+from corpus import write_collection  # noqa: E402
+
+AS_OF = date(2026, 1, 1)
+
+
+def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = work()
+    return time.perf_counter() - started, value
+
+
+def _parse_all(files: list[Path], load: Callable[[str], Any]) -> int:
+    documents = 0
+    for path in files:
+        documents += len(load(path.read_text(encoding="utf-8")))
+    return documents
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, workers) / 1024  # Linux reports KiB
+
+
+def measure(count: int, folder: Path) -> dict[str, Any]:
+    """Every figure for one size, in this process."""
+    from timeline.cli.app import load_checked
+    from timeline.loading import collection_files
+
+    root = folder / f"events-{count}"
+    if not root.exists():
+        write_collection(root, count)
+    files = collection_files(root)
+    figures: dict[str, Any] = {"events": count, "files": len(files)}
+    figures["bytes"] = sum(path.stat().st_size for path in files)
+
+    def validate(use_cache: bool) -> tuple[int, int]:
+        collection, problems = load_checked(root, AS_OF, refuse=False, use_cache=use_cache)
+        found = (len(collection.events), len(problems))
+        del collection, problems
+        gc.unfreeze()  # load_checked freezes what it loaded, for its own checks
+        gc.collect()
+        return found
+
+    # Ours first, while the process is small: its peak memory is the validate's own.
+    figures["cold"], found = _timed(lambda: validate(False))
+    figures["peak_mb"] = _peak_mb()
+    assert found[0] == count, found
+    cache = folder / f"cache-{count}"
+    shutil.rmtree(cache, ignore_errors=True)
+    import os
+
+    os.environ["TIMELINE_CACHE_DIR"] = str(cache)
+    figures["cold_filling"], _ = _timed(lambda: validate(True))
+    time.sleep(3.1)  # past the racy window, as a next run would be
+    figures["warm"], warm_found = _timed(lambda: validate(True))
+    assert warm_found == found, (warm_found, found)
+    edited = files[len(files) // 2]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("title: Event", "title: Edited event", 1), encoding="utf-8")
+    try:
+        figures["warm_one_changed"], _ = _timed(lambda: validate(True))
+    finally:
+        edited.write_text(text, encoding="utf-8")
+    figures.update(_render(root))
+    figures["bare_libyaml"], _ = _timed(
+        lambda: _parse_all(files, lambda t: list(yaml.load_all(t, Loader=yaml.CSafeLoader)))
+    )
+    figures["safe_load"], _ = _timed(
+        lambda: _parse_all(files, lambda t: list(yaml.safe_load_all(t)))
+    )
+    return figures
+
+
+def _render(root: Path) -> dict[str, Any]:
+    from timeline.cli.app import load_checked
+
+    try:
+        from timeline.render import render_html
+    except ImportError:
+        return {"render_warm": None, "html_bytes": None}
+    started = time.perf_counter()
+    collection, _ = load_checked(root, AS_OF, refuse=False, use_cache=True)
+    html = render_html(collection.events, collection, as_of=AS_OF)
+    elapsed = time.perf_counter() - started
+    gc.unfreeze()
+    return {"render_warm": elapsed, "html_bytes": len(html.encode("utf-8"))}
+
+
+def _ratio(top: float | None, bottom: float | None) -> str:
+    return "-" if top is None or not bottom else f"{top / bottom:.2f}x"
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The figures as a Markdown table, one column per size."""
+    lines = ["| | " + " | ".join(f"{row['events']:,} events" for row in rows) + " |",
+             "|---" * (len(rows) + 1) + "|"]  # fmt: skip
+
+    def line(label: str, cells: list[str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    line("files / MB", [f"{r['files']:,} / {r['bytes'] / 1e6:.1f}" for r in rows])
+    line("bare libyaml parse", [_seconds(r["bare_libyaml"]) for r in rows])
+    line("`yaml.safe_load`", [_seconds(r["safe_load"]) for r in rows])
+    line("cold validate (no cache)", [_seconds(r["cold"]) for r in rows])
+    line("cold validate, filling the cache", [_seconds(r["cold_filling"]) for r in rows])
+    line("warm validate, nothing changed", [_seconds(r["warm"]) for r in rows])
+    line("warm validate, one file changed", [_seconds(r["warm_one_changed"]) for r in rows])
+    line("render (warm cache)", [_seconds(r["render_warm"]) for r in rows])
+    line("HTML size", ["-" if r["html_bytes"] is None else f"{r['html_bytes'] / 1e6:.1f} MB"
+                       for r in rows])  # fmt: skip
+    line("peak memory (validate)", [f"{r['peak_mb']:,.0f} MB" for r in rows])
+    line("cold / bare libyaml (goal ≤ 1.0)", [_ratio(r["cold"], r["bare_libyaml"]) for r in rows])
+    line("`safe_load` / bare libyaml", [_ratio(r["safe_load"], r["bare_libyaml"]) for r in rows])
+    line("warm / cold (goal ≤ 0.05)", [_ratio(r["warm"], r["cold"]) for r in rows])
+    line("one changed / cold (goal ≤ 0.1)", [_ratio(r["warm_one_changed"], r["cold"])
+                                             for r in rows])  # fmt: skip
+    line("render warm / cold (goal ≤ 0.5)", [_ratio(r["render_warm"], r["cold"]) for r in rows])
+    growth = ["-"] + [_ratio(b["cold"], a["cold"]) for a, b in itertools.pairwise(rows)]
+    line("cold / previous size's cold (goal ≤ 11 for 10x)", growth)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--dir", type=Path, help="where to generate (kept); default: a temp dir")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="timeline-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    if args.one:
+        print(json.dumps(measure(args.one, folder)))
+        return
+    rows = []
+    for size in (int(text) for text in args.sizes.split(",")):
+        run = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--dir", str(folder)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if run.returncode != 0:
+            sys.exit(f"size {size} failed:\n{run.stderr}")
+        rows.append(json.loads(run.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]), file=sys.stderr)
+    print(table(rows))
+    if args.dir is None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""The content cache: the same results as a fresh read, whatever state the cache is in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ACTORS, SEED, build_tree, event_yaml
+from typer.testing import Result
+
+import timeline.cache
+import timeline.loading
+from timeline.cache import ContentCache
+from timeline.loading import Collection, load_collection
+
+CASES = Path(__file__).parent / "data" / "invalid"
+CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+FULL_EVENT = """\
+id: full
+title: "Every field: a \\u00e9t\\u00e9 title"
+date: 2014-09-22/2014-09-26~
+type: side-event
+status: occurred
+actors:
+  - kerry
+  - actor: yun
+    role: organizer
+location:
+  name: New York
+  country: US
+summary: |
+  Two lines
+  of Markdown.
+sources:
+  - title: A source
+    publisher: Agency
+    url: https://example.org/a
+    published: 2014-09-23
+    quote: It happened.
+    accessed: 2014-10-01
+tags: [unga, human-rights]
+related:
+  - event: other
+    relation: follows
+updates:
+  - date: 2014-09-20
+    status: scheduled
+    note: Announced.
+    source:
+      url: https://example.org/b
+  - date: 2014-09-26
+    status: occurred
+"""
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The display paths of the files actually parsed (not taken from the cache)."""
+    seen: list[str] = []
+    original = timeline.loading.read_bytes
+
+    def counting(data: bytes, display: str, *, actors: bool = False) -> Any:
+        seen.append(display)
+        return original(data, display, actors=actors)
+
+    monkeypatch.setattr(timeline.loading, "read_bytes", counting)
+    return seen
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust identities on disk without hashing, as for files edited long ago."""
+    monkeypatch.setattr(timeline.cache, "_RACY_NS", -(10**30))
+
+
+def snapshot(collection: Collection) -> list[Any]:
+    """Everything a command can see of a collection, placement included."""
+    return [
+        [(e.model_dump(), e.model_fields_set, e.path, e.line, e.column, e.doc, e.index)
+         for e in collection.events],
+        [(a.model_dump(), a.path, a.line, a.column, a.doc, a.index) for a in collection.actors],
+        collection.problems,
+        collection.files,
+    ]  # fmt: skip
+
+
+def load(root: Path, cache_dir: Path) -> Collection:
+    return load_collection(root, cache=ContentCache(root, cache_dir), workers=1)
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_warm_output_is_byte_identical(
+    name: str, cli: Callable[..., Result], tmp_path: Path, parses: list[str]
+) -> None:
+    shutil.copytree(CASES / name / "events", tmp_path / "events")
+    fresh = cli("validate", "--as-of", "2014-09-13", "--no-cache")
+    assert not (tmp_path / ".cache").exists()
+    cold = cli("validate", "--as-of", "2014-09-13")
+    parses.clear()
+    warm = cli("validate", "--as-of", "2014-09-13", "--format", "json")
+    warm_text = cli("validate", "--as-of", "2014-09-13")
+
+    assert cold.stdout == fresh.stdout and warm_text.stdout == fresh.stdout
+    assert cold.exit_code == warm.exit_code == fresh.exit_code
+    assert parses == [], "a warm run parsed files again"
+    assert warm.stdout.startswith("[")
+
+
+def test_round_trip_keeps_every_field(tree: Callable[..., Path], tmp_path: Path) -> None:
+    root = tree({
+        "actors.yaml": ACTORS,
+        "2014/full.yaml": FULL_EVENT,
+        "2014/list.yaml": "- " + event_yaml("other").replace("\n", "\n  ").rstrip() + "\n"
+                          "- id: bare\n  title: Bare\n  date: 2014\n  type: vote\n"
+                          "  status: proposed\n",
+        "2014/stream.yaml": "---\n" + event_yaml("s1", date='"2014-09?"') + "---\n"
+                            + event_yaml("s2", date="2014-09/..", location="Geneva"),
+    })  # fmt: skip
+    reference = load_collection(root)
+    load(root, tmp_path / "c")
+    warm = load(root, tmp_path / "c")
+    assert snapshot(warm) == snapshot(reference)
+    assert warm.events == reference.events
+    full = warm.event_index["full"]
+    assert full.updates[0].source is not None and full.updates[0].source.url
+    assert full.date == reference.event_index["full"].date
+
+
+def test_only_changed_files_are_parsed_again(
+    tree: Callable[..., Path], tmp_path: Path, parses: list[str], settled: None
+) -> None:
+    root = tree({f"2014/e{n}.yaml": event_yaml(f"e{n}") for n in range(5)})
+    load(root, tmp_path / "c")
+    parses.clear()
+    (root / "2014/e3.yaml").write_text(event_yaml("e3", title="Changed"), encoding="utf-8")
+    warm = load(root, tmp_path / "c")
+    assert [Path(p).name for p in parses] == ["e3.yaml"]
+    assert warm.event_index["e3"].title == "Changed"
+    assert snapshot(warm) == snapshot(load_collection(root))
+
+
+def test_same_size_edit_with_old_mtime_is_seen(
+    tree: Callable[..., Path], tmp_path: Path, settled: None
+) -> None:
+    # Identity is more than size and mtime: a same-size edit with its mtime put back
+    # (cp -p, rsync -t, an editor preserving times) still changes the inode change time.
+    root = tree({"a.yaml": event_yaml("aaa", title="First")})
+    path = root / "a.yaml"
+    before = path.stat()
+    load(root, tmp_path / "c")
+    path.write_text(event_yaml("aaa", title="Other"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert load(root, tmp_path / "c").events[0].title == "Other"
+
+
+def test_recent_files_are_checked_by_content(
+    tree: Callable[..., Path], tmp_path: Path, parses: list[str]
+) -> None:
+    # Within the racy window identity alone is not trusted: the bytes are hashed, and an
+    # unchanged hash is still a hit.
+    root = tree({"a.yaml": event_yaml("aaa")})
+    load(root, tmp_path / "c")
+    parses.clear()
+    os.utime(root / "a.yaml")
+    assert load(root, tmp_path / "c").events[0].id == "aaa"
+    assert parses == []
+
+
+def test_quick_edit_on_coarse_file_system_is_seen(
+    tree: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where times tick once a second, an edit right after a scan can leave the identity
+    # as it was: files touched near the last scan are hashed, not trusted.
+    def coarse(stat: os.stat_result) -> tuple[int, int, int, int]:
+        return (0, stat.st_size, 0, 0)
+
+    monkeypatch.setattr(timeline.cache, "identity", coarse)
+    monkeypatch.setattr(timeline.loading, "identity", coarse)
+    root = tree({"a.yaml": event_yaml("aaa", title="First")})
+    load(root, tmp_path / "c")
+    (root / "a.yaml").write_text(event_yaml("aaa", title="Other"), encoding="utf-8")
+    assert load(root, tmp_path / "c").events[0].title == "Other"
+
+
+def test_removed_and_added_files(tree: Callable[..., Path], tmp_path: Path) -> None:
+    root = tree({"a.yaml": event_yaml("aaa"), "b.yaml": event_yaml("bbb")})
+    load(root, tmp_path / "c")
+    (root / "a.yaml").unlink()
+    build_tree(root, {"c.yaml": event_yaml("ccc")})
+    assert [e.id for e in load(root, tmp_path / "c").events] == ["bbb", "ccc"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-3] + b"xyz",
+        lambda data: b"not a cache at all",
+        lambda data: data.replace(b"timeline-cache", b"timeline-cachf"),
+    ],
+    ids=["empty", "truncated", "flipped", "garbage", "bad-magic"],
+)
+def test_damaged_cache_changes_nothing(
+    damage: Callable[[bytes], bytes], tree: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = tree({"actors.yaml": ACTORS, "a.yaml": FULL_EVENT, "b.yaml": "id: [\n"})
+    reference = snapshot(load_collection(root))
+    load(root, tmp_path / "c")
+    (pack,) = (tmp_path / "c").iterdir()
+    pack.write_bytes(damage(pack.read_bytes()))
+    assert snapshot(load(root, tmp_path / "c")) == reference
+    assert snapshot(load(root, tmp_path / "c")) == reference  # and it was written again
+
+
+def test_checksummed_but_malformed_entry_is_a_miss(
+    tree: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tree({"a.yaml": event_yaml("aaa")})
+    load(root, tmp_path / "c")
+    monkeypatch.setattr(timeline.cache, "decode_records", lambda *args: 1 / 0)
+    assert [e.id for e in load(root, tmp_path / "c").events] == ["aaa"]
+
+
+def test_pack_of_other_code_is_ignored(
+    tree: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    parses: list[str],
+) -> None:  # fmt: skip
+    root = tree({"a.yaml": event_yaml("aaa")})
+    load(root, tmp_path / "c")
+    monkeypatch.setattr(timeline.cache, "_fingerprint", lambda: b"another version!")
+    parses.clear()
+    assert [e.id for e in load(root, tmp_path / "c").events] == ["aaa"]
+    assert len(parses) == 1
+
+
+def test_unwritable_cache_is_no_error(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(SEED, tmp_path / "events")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(blocker / "cache"))
+    first = cli("validate", "--as-of", "2014-09-13")
+    second = cli("validate", "--as-of", "2014-09-13")
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout == second.stdout and "Traceback" not in second.output
+    assert blocker.read_text() == "a file where the cache folder would be"
+
+
+def test_cache_folder_from_environment(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(SEED, tmp_path / "events")
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert cli("list", "--format", "json").exit_code == 0
+    assert [p.suffix for p in (tmp_path / "elsewhere").iterdir()] == [".pack"]
+    assert not [p for p in (tmp_path / "elsewhere").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_display_path_is_part_of_the_key(
+    tree: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tree({"a.yaml": "id: aaa\n"})  # problems name the file as the user sees it
+    monkeypatch.chdir(tmp_path)
+    first = load(root, tmp_path / "c")
+    monkeypatch.chdir(root)
+    second = load(root, tmp_path / "c")
+    assert first.problems[0].path == "events/a.yaml"
+    assert second.problems[0].path == "a.yaml"
+    assert second.problems == load_collection(root).problems

@@ -1,0 +1,108 @@
+"""Parallel loading and the cache against the reference path: identical records and problems."""
+
+from __future__ import annotations
+
+import shutil
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEED, build_tree, event_yaml
+
+import timeline.loading
+from timeline.cache import ContentCache
+from timeline.loading import (
+    Collection,
+    collection_files,
+    display_path,
+    is_actor_file,
+    load_collection,
+    merge_results,
+    read_file,
+)
+
+CASES = Path(__file__).parent / "data" / "invalid"
+
+
+def snapshot(collection: Collection) -> list[Any]:
+    return [
+        [(e.model_dump(), e.model_fields_set, e.path, e.line, e.column, e.doc, e.index)
+         for e in collection.events],
+        [(a.model_dump(), a.path, a.line, a.column, a.doc, a.index) for a in collection.actors],
+        collection.problems,
+        collection.files,
+    ]  # fmt: skip
+
+
+def reference(root: Path) -> Collection:
+    """The plain path: every file read in turn, no cache, no workers."""
+    results = [
+        read_file(path, display_path(path), actors=is_actor_file(path, root))
+        for path in collection_files(root)
+    ]
+    return merge_results(root, results)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every invalid case, the seed, and generated files, in one collection."""
+    root = tmp_path / "events"
+    shutil.copytree(SEED, root)
+    for case in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        # the cases' own registries become event files here: more problems to compare
+        shutil.copytree(case / "events", root / "cases" / case.name)
+    build_tree(root, {
+        f"gen/{n:03d}.yaml": "---\n" + event_yaml(f"gen-{n}", date=f"2014-{n % 12 + 1:02d}")
+        + ("---\n- " + event_yaml(f"gen-list-{n}").replace("\n", "\n  ").rstrip() + "\n"
+           if n % 3 == 0 else "")
+        for n in range(60)
+    })  # fmt: skip
+    build_tree(root, {"big.yaml": "# " + "x" * 3000 + "\n" + event_yaml("big")})
+    monkeypatch.setattr(timeline.loading, "MAX_FILE_BYTES", 2000)  # big.yaml: too-large
+    monkeypatch.setattr(timeline.loading, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def test_corpus_is_varied(corpus: Path) -> None:
+    collection = reference(corpus)
+    codes = {problem.code for problem in collection.problems}
+    assert len(collection_files(corpus)) > 100 and len(collection.events) > 80
+    assert {"yaml-syntax", "yaml-alias", "duplicate-key", "invalid-date", "unknown-field",
+            "encoding", "too-large", "wrong-type", "not-a-record"} <= codes  # fmt: skip
+
+
+def test_parallel_serial_and_reference_agree(corpus: Path) -> None:
+    expected = snapshot(reference(corpus))
+    assert snapshot(load_collection(corpus, workers=1)) == expected
+    assert snapshot(load_collection(corpus, workers=2)) == expected
+
+
+def test_parallel_filling_the_cache_then_warm_agree(corpus: Path, tmp_path: Path) -> None:
+    expected = snapshot(reference(corpus))
+    cold = load_collection(corpus, workers=2, cache=ContentCache(corpus, tmp_path / "c"))
+    warm = load_collection(corpus, workers=2, cache=ContentCache(corpus, tmp_path / "c"))
+    assert snapshot(cold) == expected
+    assert snapshot(warm) == expected
+
+
+def record(calls: list[tuple[int, int]], done: int, total: int) -> None:
+    calls.append((done, total))
+
+
+def test_progress_counts_up_to_the_files_parsed(corpus: Path) -> None:
+    for workers in (1, 2):
+        calls: list[tuple[int, int]] = []
+        load_collection(corpus, workers=workers, progress=partial(record, calls))
+        total = len(collection_files(corpus))
+        assert calls[-1] == (total, total)
+        assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_workers_that_cannot_start_fall_back(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(timeline.loading, "ProcessPoolExecutor", broken)
+    assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
