@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Literal, get_args
@@ -14,6 +15,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from timeline.loading import Collection
+from timeline.model import Event
 from timeline.report import Count, Report
 
 Format = Literal["md", "html", "json"]
@@ -99,6 +101,13 @@ def report_json(report: Report | ReportIndex) -> str:
     return json.dumps(asdict(report), sort_keys=False, ensure_ascii=False, indent=2) + "\n"
 
 
+def _without_links_beyond(event: Event, known: Mapping[str, Event]) -> Event:
+    kept = [link for link in event.related if link.event in known]
+    if len(kept) == len(event.related):
+        return event
+    return event.model_copy(update={"related": kept})  # keeps where it was read
+
+
 def render_report(report: Report, fmt: Format, collection: Collection) -> str:
     """The report as Markdown, HTML (with the period's timeline figure) or JSON text."""
     if fmt == "json":
@@ -107,12 +116,16 @@ def render_report(report: Report, fmt: Format, collection: Collection) -> str:
         return environment().get_template("report.md.j2").render(r=report)
     from timeline.render import figure_div, timeline_figure  # Plotly: only for HTML
 
-    index = collection.event_index
-    events = [index[item.id] for item in report.happened]
+    # The figure's hover texts name related events: it sees only the events the report may
+    # mention (none after its horizon), and links to later ones are dropped.
+    horizon = date.fromisoformat(report.horizon)
+    known = [event for event in collection.events if event.date.start <= horizon]
+    index = {event.id: event for event in known}
+    events = [_without_links_beyond(index[item.id], index) for item in report.happened]
     figure = ""
     if events:
         fig = timeline_figure(
-            events, collection, as_of=date.fromisoformat(report.as_of),
+            events, replace(collection, events=known), as_of=date.fromisoformat(report.as_of),
             title=f"{report.period.label}: events in the period",
         )  # fmt: skip
         figure = figure_div(fig, div_id="report-timeline", include_plotlyjs=True)

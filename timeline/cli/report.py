@@ -43,10 +43,8 @@ Every = Literal["week", "month", "quarter", "year"]
 
 
 def _period(text: str | None, as_of: date) -> Period:
-    if text is None:
-        return period_of("month", as_of)
     try:
-        return parse_period(text)
+        return parse_period(period_of("month", as_of).name if text is None else text)
     except PeriodError as error:
         raise typer.BadParameter(error.message, param_hint="PERIOD") from None
 
@@ -102,8 +100,8 @@ def report(
             "-o",
             "--output",
             metavar="FILE",
-            help="The file to write (default reports/PERIOD.FORMAT); with --every, the folder "
-            "(default reports).",
+            help="The file (or folder) to write to (default reports/PERIOD.FORMAT); with "
+            "--every, the folder (default reports).",
         ),
     ] = None,
     events: EventsOpt = Path("events"),
@@ -136,7 +134,9 @@ def report(
 
     if every is None:
         built = make(chosen)
-        path = output or Path("reports") / f"{chosen.file_stem}.{fmt}"
+        path = output or Path("reports")
+        if output is None or output.is_dir():  # a folder: the file is named after the period
+            path = path / f"{chosen.file_stem}.{fmt}"
         _write(path, render_report(built, fmt, collection), _events_word(built.counts.total))
         return
     span = (chosen.first, chosen.last) if period is not None else _span(collection, filters)
@@ -147,7 +147,10 @@ def report(
     )  # fmt: skip
     folder = output or Path("reports")
     for each in periods:
-        built = make(each)
+        try:
+            built = make(each)
+        except PeriodError as error:  # events dated in year 0001 or 9999 have no neighbours
+            fail(error.message)
         if built.counts.total:  # only periods that have events get a report
             file = f"{each.file_stem}.{fmt}"
             text = render_report(built, fmt, collection)
