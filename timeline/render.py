@@ -179,7 +179,7 @@ def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
             marker["pattern"] = {"shape": pattern, "fgcolor": colour, "size": 6, "solidity": 0.3}
         return {"marker": marker, "opacity": 0.38 if kind == "band" else 1.0}
     symbol = MARKERS[status]
-    size = 11 if kind in ("point", "fuzzy-point") else 6
+    size = (7 if gl else 11) if kind in ("point", "fuzzy-point") else 6
     return {
         "marker": {
             "symbol": symbol,
@@ -311,9 +311,10 @@ def timeline_figure(
     """The interactive timeline of `events` as a Plotly figure (deterministic for its input)."""
     glyphs, lanes, labelled = layout_glyphs(events, group_by, as_of)
     gl = len(glyphs) > WEBGL_ABOVE
+    actors, index = collection.actor_index, collection.event_index
     hover = {
         (g.number, g.lane): event_hover(
-            g.event, collection, g.role, with_click=bool(g.event.sources)
+            g.event, actors, index, g.role, with_click=bool(g.event.sources)
         )
         for g in glyphs
     }
@@ -338,8 +339,7 @@ def timeline_figure(
     row_px = 24 if labelled else max(6, min(22, 900 // max(rows_total, 1)))
     height = int(min(4000, max(380, 150 + rows_total * row_px)))
     lane_names = [
-        f"{short(lane_title(key, group_by, collection), 40)}  ·  {count}"
-        for key, _, _, count in lanes
+        f"{short(lane_title(key, group_by, actors), 40)}  ·  {count}" for key, _, _, count in lanes
     ]
     if labelled:
         # One row per event: its title is the row's label, read like a list in date order.
@@ -421,7 +421,7 @@ def timeline_figure(
         "meta": {
             "ids": [event.id for event in events],
             "urls": [_first_url(event) for event in events],
-            "search": [search_text(event, collection) for event in events],
+            "search": [search_text(event, actors) for event in events],
             "span": span_text(events, as_of),
         },
     }  # fmt: skip

@@ -6,18 +6,25 @@ string passes through `html.escape` here before it is joined with our own tags.
 
 from __future__ import annotations
 
+import html
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from html import escape
 
 from timeline.describe import location_label
-from timeline.loading import Collection
-from timeline.model import Event
+from timeline.model import Actor, Event
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HOVER_WIDTH = 64
+
+
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as entities. Quotes stay: outside a tag they are harmless, and
+    Plotly's renderer does not decode `&quot;`, so it would show."""
+    return html.escape(text, quote=False)
+
+
 _MAX_ACTORS = 8
 _MAX_RELATED = 4
 
@@ -63,20 +70,28 @@ def how_sure(event: Event) -> str:
     return "; ".join(notes)
 
 
-def lane_title(key: str, group_by: str, collection: Collection) -> str:
+def lane_title(key: str, group_by: str, actors: Mapping[str, Actor]) -> str:
     """A lane's readable name: actor names, not ids; types and statuses capitalised."""
     if group_by == "actor":
         if not key:
             return "(no actors)"
-        actor = collection.actor_index.get(key)
+        actor = actors.get(key)
         return actor.name if actor else key
     if group_by == "tag":
         return key or "(no tags)"
     return key.replace("-", " ").capitalize()
 
 
-def event_hover(event: Event, collection: Collection, role: str | None, *, with_click: bool) -> str:
-    """The hover card of one event as Plotly HTML (every user string escaped)."""
+def event_hover(
+    event: Event,
+    actors: Mapping[str, Actor],
+    index: Mapping[str, Event],
+    role: str | None,
+    *,
+    with_click: bool,
+) -> str:
+    """The hover card of one event as Plotly HTML (every user string escaped); `actors`
+    and `index` are the collection's actors and events by id."""
     lines = [f"<b>{_wrapped(event.title)}</b>"]
     sure = how_sure(event)
     lines.append(
@@ -85,7 +100,6 @@ def event_hover(event: Event, collection: Collection, role: str | None, *, with_
     )
     if sure:
         lines.append(f"<i>{escape(sure)}</i>")
-    actors = collection.actor_index
     if role is not None:
         lines.append(f"role in this lane: <b>{escape(role)}</b>")
     if event.actors:
@@ -108,7 +122,6 @@ def event_hover(event: Event, collection: Collection, role: str | None, *, with_
         if source.published:
             bits.append(_day(source.published))
         lines.append("<b>source:</b> " + escape(", ".join(b for b in bits if b)))
-    index = collection.event_index
     for link in event.related[:_MAX_RELATED]:
         target = index.get(link.event)
         name = target.title if target else link.event
@@ -137,16 +150,18 @@ def _rewrap_escaped(text: str) -> str:
     return "<br>".join(out)
 
 
-def search_text(event: Event, collection: Collection) -> str:
-    """Lower-case words a search box matches: title, actor names and ids, tags, type."""
-    actors = collection.actor_index
+def search_text(event: Event, actors: Mapping[str, Actor]) -> str:
+    """Lower-case words a search box matches: title, actor names and ids, tags, type.
+
+    Escaped like every other user string in the figure; the page escapes the query the
+    same way before comparing."""
     words = [event.title, event.type, *event.tags]
     for ref in event.actors:
         actor = actors.get(ref.actor)
         words.append(ref.actor)
         if actor is not None:
             words += [actor.name, *actor.aliases]
-    return " ".join(words).lower()
+    return escape(" ".join(words).lower())
 
 
 def status_counts(events: Sequence[Event]) -> Counter[str]:
