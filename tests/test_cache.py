@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import io
 import os
 import shutil
+import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,8 @@ import timeline.loading
 from timeline.cache import ContentCache
 from timeline.loading import Collection, load_collection
 
+# `timeline.cli.app` as an attribute is the Typer app; the module is what is patched here.
+app_module = importlib.import_module("timeline.cli.app")
 CASES = Path(__file__).parent / "data" / "invalid"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
@@ -275,3 +281,28 @@ def test_display_path_is_part_of_the_key(
     assert first.problems[0].path == "events/a.yaml"
     assert second.problems[0].path == "a.yaml"
     assert second.problems == load_collection(root).problems
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_bar_only_on_a_terminal(
+    terminal: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_tree(tmp_path / "events", {f"e{n}.yaml": event_yaml(f"e{n}") for n in range(4)})
+    stream = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(app_module, "PROGRESS_MIN_FILES", 3)
+    collection, _ = app_module.load_checked(root, date(2014, 9, 13), use_cache=False)
+    assert len(collection.events) == 4
+    assert ("Reading files" in stream.getvalue()) is terminal
+
+
+def test_no_progress_bar_for_small_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_tree(tmp_path / "events", {f"e{n}.yaml": event_yaml(f"e{n}") for n in range(4)})
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    app_module.load_checked(root, date(2014, 9, 13), use_cache=False)
+    assert sys.stderr.getvalue() == ""

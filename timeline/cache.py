@@ -162,41 +162,36 @@ class Decoder:
         self.shared: dict[tuple[Any, ...], BaseModel] = {}
 
     def model(self, model: type[BaseModel], data: tuple[Any, ...], path: str = "") -> Any:
-        codec = _codec(model)
-        shareable = not codec.placed
-        if shareable:
+        codec = _CODECS.get(model) or _codec(model)
+        if not codec.placed:
             found = self.shared.get(data)
             if found is not None:
                 return found
-        count = len(codec.names)
-        values = dict(zip(codec.names, data[:count], strict=True))
+        names = codec.names
+        values = dict(zip(names, data, strict=False))  # the fields come first, then the rest
         for _, name, kind, inner in codec.special:
             value = values[name]
-            if value is None:
-                continue
-            if kind == _SPAN:
+            if not value:  # None, or an empty list (a new one each: lists are mutable)
+                if value is not None:
+                    values[name] = []
+            elif kind is _MODELS:
+                shared = self.shared.get
+                values[name] = [shared(item) or self.model(inner, item) for item in value]  # type: ignore[arg-type]
+            elif kind is _SPAN:
                 span = self.spans.get(value)
                 if span is None:
-                    text, start, end, precision, approximate, uncertain, label = value
-                    span = self.spans[value] = DateSpan(
-                        text, date.fromordinal(start),
-                        None if end is None else date.fromordinal(end),
-                        precision, approximate, uncertain, label,
-                    )  # fmt: skip
+                    span = self.spans[value] = _span(value)
                 values[name] = span
-            elif kind == _DAY:
-                values[name] = date.fromordinal(value)
-            elif kind == _MODEL:
-                assert inner is not None
-                values[name] = self.model(inner, value)
+            elif kind is _MODEL:
+                values[name] = self.model(inner, value)  # type: ignore[arg-type]
             else:
-                assert inner is not None
-                values[name] = [self.model(inner, item) for item in value]
+                values[name] = date.fromordinal(value)
+        count = len(names)
         mask = data[count]
         fields_set = codec.sets.get(mask)
         if fields_set is None:
             fields_set = codec.sets[mask] = frozenset(
-                name for bit, name in enumerate(codec.names) if mask >> bit & 1
+                name for bit, name in enumerate(names) if mask >> bit & 1
             )
         record = model.__new__(model)
         # What model_construct does, without its per-field defaults: every field is here.
@@ -212,6 +207,12 @@ class Decoder:
             _set_attribute(record, "__pydantic_private__", None)
             self.shared[data] = record
         return record
+
+
+def _span(value: tuple[Any, ...]) -> DateSpan:
+    text, start, end, precision, approximate, uncertain, label = value
+    last = None if end is None else date.fromordinal(end)
+    return DateSpan(text, date.fromordinal(start), last, precision, approximate, uncertain, label)
 
 
 @dataclass(slots=True)
