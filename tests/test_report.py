@@ -3,6 +3,7 @@ the committed sample reports (golden files)."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from typer.testing import Result
 
@@ -231,6 +234,26 @@ def hostile(tmp_path: Path) -> Collection:
 )
 def test_markdown_escaping(text: str, escaped: str) -> None:
     assert md_text(text) == escaped
+
+
+_ANY_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_ANY_TEXT)
+def test_any_text_reads_back_as_itself_in_a_paragraph_and_a_table_cell(text: str) -> None:
+    """Whatever a record says, a CommonMark reader shows exactly that text: no markup."""
+    one_line = re.sub(r"\s*[\r\n\u2028\u2029]+\s*", " ", text)
+    paragraph = _MARKDOWN.render(f"x {md_text(text)}")
+    assert paragraph.startswith("<p>") and paragraph.endswith("</p>\n")
+    assert html.unescape(paragraph[3:-5]).rstrip() == f"x {one_line}".rstrip()
+    table = _MARKDOWN.render(f"| a | b |\n|---|---|\n| x | {md_text(text)} |\n")
+    cells = re.findall(r"<td>(.*?)</td>", table, flags=re.DOTALL)
+    assert len(cells) == 2 and "<" not in cells[1].replace("&lt;", "")
+    assert html.unescape(cells[1]).strip() == one_line.strip()
 
 
 def test_hostile_text_stays_text_in_markdown(hostile: Collection) -> None:
