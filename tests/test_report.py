@@ -236,9 +236,7 @@ def test_markdown_escaping(text: str, escaped: str) -> None:
     assert md_text(text) == escaped
 
 
-_ANY_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
-)
+_ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 
 
