@@ -185,6 +185,24 @@ def test_filters_narrow_every_section_and_are_named(tmp_path: Path) -> None:
     assert report.filters == ["--type side-event"]
 
 
+@pytest.mark.parametrize(
+    ("period", "unit", "labels"),
+    [
+        ("2014-W38", "day", ["15 Sep", "16 Sep", "17 Sep", "18 Sep", "19 Sep", "20 Sep", "21 Sep"]),
+        ("2014-09", "week", ["1–7 Sep", "8–14 Sep", "15–21 Sep", "22–28 Sep", "29–30 Sep"]),
+        ("2014-Q3", "month", ["Jul", "Aug", "Sep"]),
+        ("2013-11-01/2014-02-28", "month", ["Nov 2013", "Dec 2013", "Jan 2014", "Feb 2014"]),
+        ("2012-01-01/2014-12-31", "year", ["2012", "2013", "2014"]),
+    ],
+)
+def test_activity_bars_fit_the_period(period: str, unit: str, labels: list[str]) -> None:
+    report = report_on(seed(), period)
+    assert report.activity_unit == unit
+    assert [bar.label for bar in report.activity] == labels
+    if period == "2014-09":  # 1–7 Sep: the US interest and the two open-ended efforts
+        assert [bar.events for bar in report.activity] == [3, 6, 2, 4, 4]
+
+
 def test_json_is_exactly_the_data() -> None:
     collection = seed()
     report = report_on(collection, "2014-09")

@@ -20,7 +20,7 @@ from timeline.dates import parse_date
 from timeline.describe import location_label
 from timeline.loading import Collection
 from timeline.model import EVENT_TYPES, ROLES, STATUSES, Event, Source
-from timeline.periods import Period, day_label, month_abbr, periods_covering
+from timeline.periods import Period, day_label, month_abbr, periods_covering, range_period
 from timeline.problems import Problem
 from timeline.query import Filters, select
 
@@ -424,18 +424,39 @@ def _quality(
     )
 
 
+def _activity_unit(period: Period) -> str:
+    """Days for a week, weeks for a month, months for a quarter or a year, years beyond."""
+    if period.days <= 14:
+        return "day"
+    if period.days <= 62:
+        return "week"
+    return "month" if period.days <= 731 else "year"
+
+
 def _activity(events: Sequence[Event], period: Period) -> tuple[str, list[ActivityBar]]:
-    """Events under way in each week (or, for a quarter or a year, each month) of the period."""
-    unit = "month" if period.days > 100 else "week"
+    """How many events are under way in each day, week, month or year of the period."""
+    unit = _activity_unit(period)
+    if unit == "day":
+        buckets = [range_period(day, day) for day in _days(period.first, period.last)]
+    else:
+        buckets = periods_covering(unit, period.first, period.last)
+    one_year = period.first.year == period.last.year
     bars = []
-    for bucket in periods_covering(unit, period.first, period.last):
+    for bucket in buckets:
         first, last = max(bucket.first, period.first), min(bucket.last, period.last)
-        label = month_abbr(first) if unit == "month" else _short_days(first, last)
+        if unit == "month":
+            label = month_abbr(first) + ("" if one_year else f" {first.year}")
+        else:
+            label = bucket.name if unit == "year" else _short_days(first, last)
         bars.append(ActivityBar(
             bucket.name, label, first.isoformat(), last.isoformat(),
             sum(1 for event in events if event.date.overlaps(first, last)),
         ))  # fmt: skip
     return unit, bars
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
 
 
 def _short_days(first: date, last: date) -> str:
