@@ -11,15 +11,23 @@ goes only into data arrays (`hovertext`, `text`, `ticktext`, `layout.meta`), nev
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 import plotly.graph_objects as go
 
 from timeline.loading import Collection
 from timeline.model import Event
-from timeline.render_page import figure_div, page_html, typed_array
+from timeline.render_layout import (
+    DAY_MS,
+    STATUS_ORDER,
+    Glyph,
+    GroupBy,
+    Kind,
+    day_ms,
+    layout_glyphs,
+)
+from timeline.render_page import ImageError, figure_div, figure_image, page_html, typed_array
 from timeline.render_text import (
     event_hover,
     lane_title,
@@ -29,22 +37,16 @@ from timeline.render_text import (
     status_counts,
 )
 
-__all__ = ["GroupBy", "figure_div", "figure_image", "render_html", "timeline_figure"]
+__all__ = [
+    "DAY_MS", "WEBGL_ABOVE", "GroupBy", "ImageError", "day_ms", "default_title", "figure_div",
+    "figure_image", "render_html", "timeline_figure",
+]  # fmt: skip
 
-GroupBy = Literal["type", "actor", "tag", "status"]
-Kind = Literal["point", "fuzzy-point", "bar", "band"]
-
-DAY_MS = 86_400_000
 # The shaded future reaches this far past the view, so panning right keeps it shaded.
 _FAR = 20 * 366 * DAY_MS
-_EPOCH = date(1970, 1, 1)
 #: Above this many drawn glyphs the event traces switch to WebGL (`Scattergl`).
 WEBGL_ABOVE = 2000
-#: Up to this many rows every event gets its own row and a title beside it.
-LABELLED_UP_TO = 60
 
-# Legend order: what happened first, then what is planned, then what fell through.
-STATUS_ORDER = ("occurred", "scheduled", "proposed", "postponed", "cancelled")
 COLOURS = {
     "occurred": "#1f4e89",
     "scheduled": "#13815a",
@@ -63,109 +65,6 @@ MARKERS = {
 BAR_PATTERNS = {"proposed": "/", "postponed": ".", "cancelled": "x"}
 LINE_DASH = {"scheduled": "solid", "proposed": "dash", "postponed": "dot", "cancelled": "dot"}
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-
-
-def day_ms(day: date) -> int:
-    """Milliseconds since 1970-01-01 UTC at the start of `day` (Plotly's date numbers)."""
-    return (day - _EPOCH).days * DAY_MS
-
-
-@dataclass(frozen=True, slots=True)
-class Glyph:
-    """One drawn occurrence of an event: which row, from when to when, and how."""
-
-    number: int  # the event's index in the figure's event list (customdata)
-    event: Event
-    lane: int
-    role: str | None
-    kind: Kind
-    start: int  # ms
-    end: int  # ms, exclusive (a day event: start + 1 day)
-    open_end: bool
-    row: float = 0.0
-
-    @property
-    def anchor(self) -> int:
-        """Where a marker or connector meets this glyph: a day's noon, a span's middle."""
-        return (self.start + self.end) // 2
-
-
-def glyph_kind(event: Event) -> Kind:
-    """How honest drawing shows a date: exact day, fuzzy day, exact span or fuzzy band."""
-    span = event.date
-    fuzzy = span.precision != "day" or span.approximate or span.uncertain
-    if span.end is not None and span.end == span.start:
-        return "fuzzy-point" if fuzzy else "point"
-    return "band" if fuzzy else "bar"
-
-
-def _lanes_of(event: Event, group_by: GroupBy) -> list[tuple[str, str | None]]:
-    """(lane key, role in that lane) for every lane the event belongs to."""
-    if group_by == "type":
-        return [(event.type, None)]
-    if group_by == "status":
-        return [(event.status, None)]
-    if group_by == "tag":
-        return [(tag, None) for tag in dict.fromkeys(event.tags)] or [("", None)]
-    seen: dict[str, str] = {}
-    for ref in event.actors:
-        seen.setdefault(ref.actor, ref.role)
-    return list(seen.items()) or [("", None)]
-
-
-def layout_glyphs(
-    events: Sequence[Event], group_by: GroupBy, as_of: date
-) -> tuple[list[Glyph], list[tuple[str, float, float, int]], bool]:
-    """Glyphs with their rows, the lanes as (key, first row, last row, count), and whether
-    rows are one per glyph (small collections: a title per row, the lane's name on its
-    first row); otherwise glyphs are packed into as few rows as keep them apart."""
-    today_end = day_ms(as_of) + DAY_MS // 2
-    by_lane: dict[str, list[Glyph]] = {}
-    for number, event in enumerate(events):
-        span = event.date
-        start = day_ms(span.start)
-        if span.end is None:
-            end, open_end = max(today_end, start + DAY_MS), True
-        else:
-            end, open_end = day_ms(span.end) + DAY_MS, False
-        kind = glyph_kind(event)
-        for key, role in _lanes_of(event, group_by):
-            glyph = Glyph(number, event, 0, role, kind, start, end, open_end)
-            by_lane.setdefault(key, []).append(glyph)
-    # Lanes in order of their first event; name breaks ties so the order is stable.
-    order = sorted(by_lane, key=lambda k: (min(g.start for g in by_lane[k]), k))
-    labelled = sum(len(g) for g in by_lane.values()) <= LABELLED_UP_TO
-    total = max((g.end for gs in by_lane.values() for g in gs), default=0) - min(
-        (g.start for gs in by_lane.values() for g in gs), default=0
-    )
-    gap = total // 80  # packed rows keep glyphs this far apart so they stay distinct
-    glyphs: list[Glyph] = []
-    lanes: list[tuple[str, float, float, int]] = []
-    top = 0.0
-    for lane_number, key in enumerate(order):
-        row_ends: list[int] = []
-        members = sorted(by_lane[key], key=lambda g: (g.start, g.end, g.event.id))
-        for glyph in members:
-            if labelled:
-                row = len(row_ends) + 1  # row 0 of the lane holds its name
-                row_ends.append(glyph.end)
-            else:
-                free = next((i for i, e in enumerate(row_ends) if e + gap <= glyph.start), None)
-                if free is None:
-                    free = len(row_ends)
-                    row_ends.append(glyph.end)
-                row_ends[free] = glyph.end
-                row = free
-            glyphs.append(
-                Glyph(
-                    glyph.number, glyph.event, lane_number, glyph.role, glyph.kind,
-                    glyph.start, glyph.end, glyph.open_end, top + row,
-                )
-            )  # fmt: skip
-        bottom = top + len(row_ends) - (0 if labelled else 1)
-        lanes.append((key, top, bottom, len(members)))
-        top = bottom + 1.6  # a little air between lanes
-    return glyphs, lanes, labelled
 
 
 def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
@@ -343,13 +242,22 @@ def timeline_figure(
     ]
     if labelled:
         # One row per event: its title is the row's label, read like a list in date order.
+        # The date label follows in grey, so "when" is read without hovering.
         tick_rows = [g.row for g in glyphs]
-        tick_text = [short(g.event.title, 60) for g in glyphs]
+        tick_text = [
+            f"{short(g.event.title, 50)}  <span style='color:#7a828e'>"
+            f"{short(g.event.date.label, 32)}</span>"
+            for g in glyphs
+        ]
+        widest = max(
+            (min(len(g.event.title), 50) + 2 + len(g.event.date.label) for g in glyphs),
+            default=8,
+        )
     else:
         tick_rows = [(top + bottom) / 2 for _, top, bottom, _ in lanes]
         tick_text = lane_names
-    widest = max((len(t) for t in tick_text), default=8)
-    left = min(440, max(110, 16 + int(6.6 * widest)))
+        widest = max((len(t) for t in tick_text), default=8)
+    left = min(540, max(110, 24 + int(6.3 * widest)))
     shapes: list[dict[str, Any]] = [
         # The future, lightly shaded: what lies right of the as-of line is still to come.
         {"type": "rect", "xref": "x", "yref": "paper", "x0": as_of_ms, "x1": x_range[1] + _FAR,
@@ -377,7 +285,7 @@ def timeline_figure(
             if labelled
         ),
         {"x": 0, "y": 0, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
-         "yshift": -40, "align": "left", "showarrow": False,
+         "yshift": -48, "align": "left", "showarrow": False,
          "font": {"size": 11, "color": "#5b6470"},
          "text": "● a day    ▬ from–to    <span style='color:#8a9bb5'>█</span> faint: month, year "
                  "or approximate date (the whole possible span)    ▶ ongoing    "
@@ -393,7 +301,7 @@ def timeline_figure(
     layout = {
         "title": {"text": short(title, 120) if title else None},
         "height": height,
-        "margin": {"l": left, "r": 24, "t": 56, "b": 72},
+        "margin": {"l": left, "r": 24, "t": 56, "b": 80},
         "font": {"family": _FONT, "size": 12, "color": "#2d3440"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -455,33 +363,3 @@ def render_html(
         as_of=f"{as_of.day} {as_of:%b %Y}",
         group_by=group_by,
     )
-
-
-class ImageError(Exception):
-    """A static image could not be made (kaleido or a Chromium missing); message ready."""
-
-
-def figure_image(fig: go.Figure, fmt: Literal["png", "svg", "pdf"]) -> bytes:
-    """The figure as a PNG, SVG or PDF, through kaleido and a Chromium."""
-    try:
-        import kaleido  # type: ignore[import-untyped]  # noqa: F401
-    except ImportError:
-        raise ImageError('images need kaleido: pip install "timeline[images]"') from None
-    import plotly.io as pio
-
-    still = go.Figure(fig)
-    still.update_layout(updatemenus=[], width=1400)
-    try:
-        data: bytes = pio.to_image(
-            still,
-            format=fmt,
-            width=1400,
-            height=still.layout.height,
-            scale=2 if fmt == "png" else 1,
-        )
-    except Exception as error:  # kaleido raises plain exceptions when no browser is found
-        raise ImageError(
-            f"could not draw the image with kaleido ({type(error).__name__}: {error}); "
-            "it needs Chrome or Chromium (apt-get install chromium, or set BROWSER_PATH)"
-        ) from None
-    return data

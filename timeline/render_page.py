@@ -9,6 +9,7 @@ USB stick and cannot call home even if something slipped through.
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import struct
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+import plotly.graph_objects as go
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -125,3 +127,41 @@ def page_html(
         figure=Markup(figure_div(fig, div_id="timeline")),
     )
     return html
+
+
+class ImageError(Exception):
+    """A static image could not be made (kaleido or a Chromium missing); message ready."""
+
+
+def figure_image(fig: go.Figure, fmt: Literal["png", "svg", "pdf"]) -> bytes:
+    """The figure as a PNG, SVG or PDF, through kaleido and a Chromium."""
+    try:
+        import kaleido  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        raise ImageError('images need kaleido: pip install "timeline[images]"') from None
+    import plotly.io as pio
+
+    still = go.Figure(fig)
+    still.layout.updatemenus = ()  # buttons do nothing on paper
+    # kaleido's browser driver logs tracebacks for messages it ignores; they are noise here.
+    quiet = [logging.getLogger(name) for name in ("choreographer", "kaleido", "logistro")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        data: bytes = pio.to_image(
+            still,
+            format=fmt,
+            width=1400,
+            height=still.layout.height,
+            scale=2 if fmt == "png" else 1,
+        )
+    except Exception as error:  # kaleido raises plain exceptions, e.g. when no browser is found
+        raise ImageError(
+            f"could not draw the image with kaleido ({type(error).__name__}: {error}); "
+            "it needs Chrome or Chromium (apt-get install chromium, or set BROWSER_PATH)"
+        ) from None
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+    return data
