@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from functools import partial
 from pathlib import Path
@@ -106,3 +107,22 @@ def test_workers_that_cannot_start_fall_back(corpus: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(timeline.loading, "ProcessPoolExecutor", broken)
     assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
+
+
+def test_collector_is_restored_and_large_loads_frozen(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert gc.isenabled()
+    load_collection(corpus, workers=1)
+    assert gc.isenabled()
+    monkeypatch.setattr(timeline.loading, "FREEZE_MIN_EVENTS", 1)
+    gc.unfreeze()
+    try:
+        gc.disable()
+        collection = load_collection(corpus, workers=1)
+        assert not gc.isenabled()  # a caller's choice is kept
+        assert gc.get_freeze_count() > 0  # the records are out of the cycle search
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert collection.events

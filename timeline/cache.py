@@ -109,6 +109,9 @@ class _Codec:
             if kind is not None:
                 self.special.append((index, name, kind[0], kind[1]))
         self.placed = issubclass(model, Placed)
+        # Small records (an actor and a role, a place) repeat across events: built once and
+        # shared. Larger ones (sources, updates) rarely repeat: hashing them costs more.
+        self.shared = not self.placed and len(self.names) <= 2 and not self.special
         self.sets: dict[int, frozenset[str]] = {}
 
 
@@ -154,8 +157,8 @@ _set_attribute = object.__setattr__
 
 
 class Decoder:
-    """Rebuilds records from nested tuples; equal nested records are built once and shared
-    (they are frozen, so sharing is safe), which saves most of the work."""
+    """Rebuilds records from nested tuples; equal small nested records are built once and
+    shared (they are frozen, so sharing is safe)."""
 
     def __init__(self) -> None:
         self.spans: dict[tuple[Any, ...], DateSpan] = {}
@@ -163,7 +166,7 @@ class Decoder:
 
     def model(self, model: type[BaseModel], data: tuple[Any, ...], path: str = "") -> Any:
         codec = _CODECS.get(model) or _codec(model)
-        if not codec.placed:
+        if codec.shared:
             found = self.shared.get(data)
             if found is not None:
                 return found
@@ -175,8 +178,7 @@ class Decoder:
                 if value is not None:
                     values[name] = []
             elif kind is _MODELS:
-                shared = self.shared.get
-                values[name] = [shared(item) or self.model(inner, item) for item in value]  # type: ignore[arg-type]
+                values[name] = [self.model(inner, item) for item in value]  # type: ignore[arg-type]
             elif kind is _SPAN:
                 span = self.spans.get(value)
                 if span is None:
@@ -205,7 +207,8 @@ class Decoder:
             })  # fmt: skip
         else:
             _set_attribute(record, "__pydantic_private__", None)
-            self.shared[data] = record
+            if codec.shared:
+                self.shared[data] = record
         return record
 
 

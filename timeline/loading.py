@@ -399,17 +399,20 @@ def load_collection(
     per core); `progress(done, total)` is told how the parsing goes.
     """
     paths = collection_files(root) if root.is_dir() else []
-    seen = {p.resolve() for p in paths}
-    for path in extra:
-        if path.resolve() not in seen:
-            paths.append(path)
-            seen.add(path.resolve())
+    if extra:  # resolving costs a system call per folder level: only when there is a need
+        seen = {p.resolve() for p in paths}
+        for path in extra:
+            if path.resolve() not in seen:
+                paths.append(path)
+                seen.add(path.resolve())
     jobs = [(path, display_path(path), is_actor_file(path, root)) for path in paths]
-    with _collector_paused():
+    with _collector_paused() as loaded:
         results = read_files(jobs, cache=cache, workers=workers, progress=progress)
         if cache is not None:
             cache.save()
-        return merge_results(root, results)
+        collection = merge_results(root, results)
+        loaded.append(len(collection.events))
+    return collection
 
 
 def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
@@ -433,15 +436,28 @@ Stamp = tuple[tuple[int, int, int, int], bytes]  # identity on disk, hash of the
 Progress = Callable[[int, int], None]
 
 
+#: From this many events on, the garbage collector's passes over the records cost seconds.
+FREEZE_MIN_EVENTS = 5000
+
+
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: records hold no cycles, and with it running,
-    building a million objects triggers full passes over all of them again and again."""
+def _collector_paused() -> Iterator[list[int]]:
+    """Pause the cyclic garbage collector while records are built (they hold no cycles);
+    afterwards, if many were loaded (their count appended to the list), freeze them.
+
+    With the collector running, building a million objects triggers full passes over all
+    of them again and again, and every pass later (during the checks) walks them too:
+    checks over 100,000 events took 2.7 s with it, 0.3 s without. Frozen objects are still
+    freed as usual when no longer used; only the cycle search skips them.
+    """
     enabled = gc.isenabled()
+    loaded: list[int] = []
     gc.disable()
     try:
-        yield
+        yield loaded
     finally:
+        if loaded and loaded[0] >= FREEZE_MIN_EVENTS:
+            gc.freeze()
         if enabled:
             gc.enable()
 

@@ -13,6 +13,7 @@ import argparse
 import gc
 import itertools
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -80,7 +81,6 @@ def measure(count: int, folder: Path) -> dict[str, Any]:
     assert found[0] == count, found
     cache = folder / f"cache-{count}"
     shutil.rmtree(cache, ignore_errors=True)
-    import os
 
     os.environ["TIMELINE_CACHE_DIR"] = str(cache)
     figures["cold_filling"], _ = _timed(lambda: validate(True))
@@ -94,7 +94,6 @@ def measure(count: int, folder: Path) -> dict[str, Any]:
         figures["warm_one_changed"], _ = _timed(lambda: validate(True))
     finally:
         edited.write_text(text, encoding="utf-8")
-    figures.update(_render(root))
     figures["bare_libyaml"], _ = _timed(
         lambda: _parse_all(files, lambda t: list(yaml.load_all(t, Loader=yaml.CSafeLoader)))
     )
@@ -104,19 +103,35 @@ def measure(count: int, folder: Path) -> dict[str, Any]:
     return figures
 
 
-def _render(root: Path) -> dict[str, Any]:
+def measure_render(count: int, folder: Path) -> dict[str, Any]:
+    """Load with the cache `measure` left warm, and render the page."""
     from timeline.cli.app import load_checked
 
     try:
         from timeline.render import render_html
     except ImportError:
         return {"render_warm": None, "html_bytes": None}
+    root = folder / f"events-{count}"
+    os.environ["TIMELINE_CACHE_DIR"] = str(folder / f"cache-{count}")
     started = time.perf_counter()
     collection, _ = load_checked(root, AS_OF, refuse=False, use_cache=True)
     html = render_html(collection.events, collection, as_of=AS_OF)
     elapsed = time.perf_counter() - started
     gc.unfreeze()
     return {"render_warm": elapsed, "html_bytes": len(html.encode("utf-8"))}
+
+
+def _render_in_child(size: int, folder: Path, timeout: float) -> dict[str, Any]:
+    """Render in its own process, given up after `timeout` seconds (reported as such)."""
+    command = [sys.executable, __file__, "--render", str(size), "--dir", str(folder)]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"render_warm": None, "html_bytes": None, "render_note": f"> {timeout:.0f} s"}
+    if run.returncode != 0:
+        return {"render_warm": None, "html_bytes": None, "render_note": "failed"}
+    figures: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def _ratio(top: float | None, bottom: float | None) -> str:
@@ -142,7 +157,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     line("cold validate, filling the cache", [_seconds(r["cold_filling"]) for r in rows])
     line("warm validate, nothing changed", [_seconds(r["warm"]) for r in rows])
     line("warm validate, one file changed", [_seconds(r["warm_one_changed"]) for r in rows])
-    line("render (warm cache)", [_seconds(r["render_warm"]) for r in rows])
+    line("render (warm cache)", [r.get("render_note") or _seconds(r["render_warm"]) for r in rows])
     line("HTML size", ["-" if r["html_bytes"] is None else f"{r['html_bytes'] / 1e6:.1f} MB"
                        for r in rows])  # fmt: skip
     line("peak memory (validate)", [f"{r['peak_mb']:,.0f} MB" for r in rows])
@@ -161,12 +176,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--dir", type=Path, help="where to generate (kept); default: a temp dir")
+    parser.add_argument("--render-timeout", type=float, default=600, help="seconds (default 600)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--render", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="timeline-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     if args.one:
         print(json.dumps(measure(args.one, folder)))
+        return
+    if args.render:
+        print(json.dumps(measure_render(args.render, folder)))
         return
     rows = []
     for size in (int(text) for text in args.sizes.split(",")):
@@ -177,6 +197,7 @@ def main() -> None:
         if run.returncode != 0:
             sys.exit(f"size {size} failed:\n{run.stderr}")
         rows.append(json.loads(run.stdout.strip().splitlines()[-1]))
+        rows[-1].update(_render_in_child(size, folder, args.render_timeout))
         print(json.dumps(rows[-1]), file=sys.stderr)
     print(table(rows))
     if args.dir is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import sys
 import unicodedata
@@ -174,8 +173,6 @@ def print_json(value: Any) -> None:
 
 #: Parsing fewer files than this takes about a second or less: no progress bar for it.
 PROGRESS_MIN_FILES = 2000
-#: From this many events on, the garbage collector's passes over them cost seconds.
-FREEZE_MIN_EVENTS = 5000
 
 
 @contextlib.contextmanager
@@ -216,11 +213,6 @@ def load_checked(
     cache = ContentCache(events) if use_cache else None
     with _progress_bar() as progress:
         collection = load_collection(events, extra, cache=cache, progress=progress)
-    if len(collection.events) >= FREEZE_MIN_EVENTS:
-        # The records live until the command ends: freezing them spares the cyclic garbage
-        # collector from walking them again and again (checks over 100,000 events took
-        # 2.7 s with it, 0.3 s without).
-        gc.freeze()
     problems = check_collection(collection, as_of)
     if refuse and has_errors(problems):
         print_problems([p for p in problems if p.level == "error"], err=True)
