@@ -226,12 +226,17 @@ HOSTILE_EVENT = event_yaml(
     date="2014-09-25",
     status="scheduled",
 )
+ODD_FILE = "odd `<b>x</b>` [y](javascript:z) name.yaml"  # named in "Data quality"
 HOSTILE_ACTORS = ACTORS + f"- id: evil\n  name: {HOSTILE_YAML}\n  kind: group\n"
 
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> Collection:
-    root = build_tree(tmp_path / "events", {"actors.yaml": HOSTILE_ACTORS, "h.yaml": HOSTILE_EVENT})
+    unsourced = "id: odd\ntitle: Odd\ndate: 2014-09-06\ntype: meeting\nstatus: occurred\n"
+    root = build_tree(
+        tmp_path / "events",
+        {"actors.yaml": HOSTILE_ACTORS, "h.yaml": HOSTILE_EVENT, ODD_FILE: unsourced},
+    )
     collection = load_collection(root)
     assert not collection.problems
     return collection
@@ -282,6 +287,7 @@ def test_hostile_text_stays_text_in_markdown(hostile: Collection) -> None:
     assert "<script" not in html and "<img" not in html
     assert "javascript:" not in "".join(part.split('"')[0] for part in html.split('href="')[1:])
     assert "[x](javascript:alert(1)) {{ 7*7 }} *a* _b_ `c` &amp;lt;" in html  # text as it is
+    assert html.count(ODD_FILE.replace("<", "&lt;").replace(">", "&gt;")) == 1  # as text
     # the source URL stays one link with its parentheses encoded
     assert 'href="https://example.org/a%28b%29c?x=%3Cy%3E"' in html
     # pipes in the title and location cannot add cells to the coming-up and who tables
@@ -295,7 +301,7 @@ def test_hostile_text_stays_text_in_markdown(hostile: Collection) -> None:
 
 def test_hostile_text_stays_text_in_json(hostile: Collection) -> None:
     data = json.loads(render_report(report_on(hostile, "2014-09"), "json", hostile))
-    (event,) = data["happened"]
+    (event,) = [item for item in data["happened"] if item["id"] == "hostile"]
     assert event["title"] == event["location"] == event["actors"][0]["name"] == HOSTILE
 
 
