@@ -411,6 +411,29 @@ def test_image_without_kaleido_says_how_to_get_it(
     assert not (tmp_path / "timeline.png").exists()
 
 
+def test_image_without_a_browser_says_so(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pytest.importorskip("kaleido", reason='needs the images extra: pip install "timeline[images]"')
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chrome"))
+    result = run_seed(cli, "-o", "timeline.pdf")
+    assert result.exit_code == 1
+    assert "it needs Chrome or Chromium" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "timeline.pdf").exists()
+
+
+def test_related_links_are_connectors_between_shown_events(seed: Collection) -> None:
+    fig = timeline_figure(seed.events, seed, as_of=AS_OF)
+    (links,) = [t for t in fig.data if t.meta == "links"]
+    pairs = sum(1 for e in seed.events for link in e.related if link.event in seed.event_index)
+    assert list(links.x).count(None) == pairs and links.visible == "legendonly"
+    only_two = [seed.event_index["csis-publishes-letter-to-kerry"],
+                seed.event_index["former-officials-letter-to-kerry"]]  # fmt: skip
+    fig = timeline_figure(only_two, seed, as_of=AS_OF)
+    (links,) = [t for t in fig.data if t.meta == "links"]
+    assert list(links.x).count(None) == 1
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(("suffix", "magic"), [(".png", b"\x89PNG"), (".svg", b"<svg")])
 def test_image_through_kaleido(

@@ -157,9 +157,11 @@ def figure_image(fig: go.Figure, fmt: Literal["png", "svg", "pdf"]) -> bytes:
             scale=2 if fmt == "png" else 1,
         )
     except Exception as error:  # kaleido raises plain exceptions, e.g. when no browser is found
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        detail = lines[0] if lines else type(error).__name__
         raise ImageError(
-            f"could not draw the image with kaleido ({type(error).__name__}: {error}); "
-            "it needs Chrome or Chromium (apt-get install chromium, or set BROWSER_PATH)"
+            f"could not draw the image with kaleido ({detail}); it needs Chrome or Chromium: "
+            "apt-get install chromium, or point BROWSER_PATH at one"
         ) from None
     finally:
         for logger, level in zip(quiet, levels, strict=True):
