@@ -23,7 +23,7 @@ from fuzz.conftest import budget
 from fuzz.figures import TALLY, expect_no_traceback
 from fuzz.mutations import hostile_file, line_breaks
 from timeline.checks import check_collection
-from timeline.cli import app
+from timeline.cli.app import app
 from timeline.loading import load_collection, read_bytes
 from timeline.model import Actor, Event
 from timeline.problems import MAX_PROBLEMS_PER_FILE, Problem
@@ -100,7 +100,7 @@ def _with_file(root: Path, path: str, data: bytes, original: bytes | None) -> It
         target.write_bytes(original) if original is not None else target.unlink()
 
 
-@budget(ci=120, long=1_500)
+@budget(ci=80, long=800)
 @given(case=hostile_file(), strict=st.booleans(), use_cache=st.booleans())
 def test_validate_list_show_on_a_damaged_collection(
     workdir: Path, seed_bytes: dict[str, bytes], case: tuple[str, bytes, bool], strict: bool,
@@ -145,7 +145,8 @@ def test_validate_list_show_on_a_damaged_collection(
             result = runner.invoke(app, [*args, "--as-of", AS_OF, *cache])
             expect_no_traceback(result.output, result.exception)
             assert result.exit_code in (0, 1)
-            assert_terminal_safe(result.output)
+            if "json" not in args:  # piped JSON is data, exact; on a terminal it is escaped
+                assert_terminal_safe(result.output)
 
 
 @budget(ci=4, long=60)

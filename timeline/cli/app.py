@@ -121,6 +121,7 @@ def make_filters(
 
 
 _SAFE_CONTROLS = {"\n", "\t"}
+_UNSAFE = frozenset(("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
 
 
 def terminal_safe(text: str) -> str:
@@ -129,9 +130,7 @@ def terminal_safe(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(
-        ch
-        if ch in _SAFE_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
-        else repr(ch)[1:-1]
+        ch if ch in _SAFE_CONTROLS or unicodedata.category(ch) not in _UNSAFE else repr(ch)[1:-1]
         for ch in text
     )
 
@@ -167,8 +166,17 @@ def print_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
 
 
 def print_json(value: Any) -> None:
-    """JSON on standard output, UTF-8, indented."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    """JSON on standard output, UTF-8, indented.
+
+    On a terminal, control and bidi characters are written as JSON escapes: the same
+    data, but it cannot rewrite the screen."""
+    text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    if sys.stdout.isatty() and not text.replace("\n", "").isprintable():
+        text = "".join(
+            json.dumps(ch)[1:-1] if ch != "\n" and unicodedata.category(ch) in _UNSAFE else ch
+            for ch in text
+        )
+    sys.stdout.write(text)
 
 
 #: Parsing fewer files than this takes about a second or less: no progress bar for it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -81,7 +82,10 @@ def list_events(
     elif fmt == "csv":
         from timeline.export import export_csv
 
-        typer.echo(export_csv(chosen, collection), nl=False)
+        text = export_csv(chosen, collection)
+        if sys.stdout.isatty():  # as `export`: a record cannot rewrite the screen
+            text = terminal_safe(text.replace("\r\n", "\n"))
+        sys.stdout.write(text)
     else:
         console = Console(soft_wrap=False)
         footer = f"{len(chosen)} of {len(collection.events)} events"
