@@ -55,8 +55,8 @@ def _peak_mb() -> float:
     return max(own, workers) / 1024  # Linux reports KiB
 
 
-def measure(count: int, folder: Path) -> dict[str, Any]:
-    """Every figure for one size, in this process."""
+def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
+    """Every figure for one size, in this process: of our runs, the best of `repeat`."""
     from timeline.cli.app import load_checked
     from timeline.loading import collection_files
 
@@ -67,31 +67,45 @@ def measure(count: int, folder: Path) -> dict[str, Any]:
     figures: dict[str, Any] = {"events": count, "files": len(files)}
     figures["bytes"] = sum(path.stat().st_size for path in files)
 
-    def validate(use_cache: bool) -> tuple[int, int]:
-        collection, problems = load_checked(root, AS_OF, refuse=False, use_cache=use_cache)
+    def validate(use_cache: bool) -> tuple[float, tuple[int, int]]:
+        elapsed, (collection, problems) = _timed(
+            lambda: load_checked(root, AS_OF, refuse=False, use_cache=use_cache)
+        )
         found = (len(collection.events), len(problems))
-        del collection, problems
-        gc.unfreeze()  # load_checked freezes what it loaded, for its own checks
+        del collection, problems  # freeing is not part of the figure
+        gc.unfreeze()  # loading froze the records, for the checks
         gc.collect()
-        return found
+        return elapsed, found
+
+    def best(work: Callable[[], tuple[float, Any]]) -> float:
+        return min(work()[0] for _ in range(repeat))
 
     # Ours first, while the process is small: its peak memory is the validate's own.
-    figures["cold"], found = _timed(lambda: validate(False))
+    figures["cold"], found = validate(False)
     figures["peak_mb"] = _peak_mb()
     assert found[0] == count, found
+    figures["cold"] = min(figures["cold"], best(lambda: validate(False)))
     cache = folder / f"cache-{count}"
-    shutil.rmtree(cache, ignore_errors=True)
-
     os.environ["TIMELINE_CACHE_DIR"] = str(cache)
-    figures["cold_filling"], _ = _timed(lambda: validate(True))
+
+    def fill() -> tuple[float, Any]:
+        shutil.rmtree(cache, ignore_errors=True)
+        return validate(True)
+
+    figures["cold_filling"] = best(fill)
     time.sleep(3.1)  # past the racy window, as a next run would be
-    figures["warm"], warm_found = _timed(lambda: validate(True))
-    assert warm_found == found, (warm_found, found)
+    figures["warm"] = best(lambda: validate(True))
     edited = files[len(files) // 2]
     text = edited.read_text(encoding="utf-8")
-    edited.write_text(text.replace("title: Event", "title: Edited event", 1), encoding="utf-8")
+    edits = iter(range(repeat))
+
+    def edit_one() -> tuple[float, Any]:
+        changed = text.replace("title: Event", f"title: Edited {next(edits)} event", 1)
+        edited.write_text(changed, encoding="utf-8")
+        return validate(True)
+
     try:
-        figures["warm_one_changed"], _ = _timed(lambda: validate(True))
+        figures["warm_one_changed"] = best(edit_one)
     finally:
         edited.write_text(text, encoding="utf-8")
     figures["bare_libyaml"], _ = _timed(
@@ -119,6 +133,30 @@ def measure_render(count: int, folder: Path) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     gc.unfreeze()
     return {"render_warm": elapsed, "html_bytes": len(html.encode("utf-8"))}
+
+
+def _spin(count: int) -> float:
+    started = time.perf_counter()
+    total = 0
+    for number in range(count):
+        total += number
+    return time.perf_counter() - started
+
+
+def parallel_capacity() -> float:
+    """How many cores this run really gets: 2 processes' work over 1 process's time.
+
+    On a shared machine the second core may be busy; parallel loading cannot help then,
+    and the figures say so instead of hiding it.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    one = _spin(10_000_000)
+    with ProcessPoolExecutor(2) as pool:
+        started = time.perf_counter()
+        list(pool.map(_spin, [10_000_000] * 2))
+        two = time.perf_counter() - started
+    return 2 * one / two
 
 
 def _render_in_child(size: int, folder: Path, timeout: float) -> dict[str, Any]:
@@ -176,6 +214,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--dir", type=Path, help="where to generate (kept); default: a temp dir")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of ours to take the best of, below 100,000 events (default 3)",
+    )
     parser.add_argument("--render-timeout", type=float, default=600, help="seconds (default 600)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--render", type=int, help=argparse.SUPPRESS)
@@ -183,15 +227,17 @@ def main() -> None:
     folder = args.dir or Path(tempfile.mkdtemp(prefix="timeline-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     if args.one:
-        print(json.dumps(measure(args.one, folder)))
+        print(json.dumps(measure(args.one, folder, args.repeat)))
         return
     if args.render:
         print(json.dumps(measure_render(args.render, folder)))
         return
     rows = []
+    capacity = [parallel_capacity()]
     for size in (int(text) for text in args.sizes.split(",")):
         run = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--dir", str(folder)],
+            [sys.executable, __file__, "--one", str(size), "--dir", str(folder),
+             "--repeat", str(args.repeat if size < 100_000 else 1)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if run.returncode != 0:
@@ -199,7 +245,12 @@ def main() -> None:
         rows.append(json.loads(run.stdout.strip().splitlines()[-1]))
         rows[-1].update(_render_in_child(size, folder, args.render_timeout))
         print(json.dumps(rows[-1]), file=sys.stderr)
+    capacity.append(parallel_capacity())
     print(table(rows))
+    print(
+        f"\nCores available (2 processes' work / 1 process's time, before and after): "
+        f"{capacity[0]:.2f}, {capacity[1]:.2f}"
+    )
     if args.dir is None:
         shutil.rmtree(folder, ignore_errors=True)
 
