@@ -446,9 +446,10 @@ def _collector_paused() -> Iterator[list[int]]:
     afterwards, if many were loaded (their count appended to the list), freeze them.
 
     With the collector running, building a million objects triggers full passes over all
-    of them again and again, and every pass later (during the checks) walks them too:
-    checks over 100,000 events took 2.7 s with it, 0.3 s without. Frozen objects are still
-    freed as usual when no longer used; only the cycle search skips them.
+    of them again and again, and every pass later (during the checks) walks them too: the
+    duplicate-id check alone took 2.7 s over 100,000 events with it, 0.3 s without.
+    Frozen objects are still freed as usual when no longer used; only the cycle search
+    skips them.
     """
     enabled = gc.isenabled()
     loaded: list[int] = []
