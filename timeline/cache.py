@@ -270,14 +270,15 @@ def _fingerprint() -> bytes:
     import timeline.dates
     import timeline.loading
     import timeline.model
+    import timeline.positions
     import timeline.problems
     import timeline.yamlread
 
     hasher = hashlib.blake2b(digest_size=_DIGEST)
     hasher.update(f"{timeline.__version__}|{timeline.FORMAT_VERSION}|{sys.version}|"
                   f"{marshal.version}".encode())  # fmt: skip
-    modules = (timeline.dates, timeline.loading, timeline.model, timeline.problems,
-               timeline.yamlread, sys.modules[__name__])  # fmt: skip
+    modules = (timeline.dates, timeline.loading, timeline.model, timeline.positions,
+               timeline.problems, timeline.yamlread, sys.modules[__name__])  # fmt: skip
     for module in modules:
         hasher.update(Path(module.__file__ or "").read_bytes())
     return hasher.digest()

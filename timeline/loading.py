@@ -6,21 +6,26 @@ import contextlib
 import gc
 import marshal
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from timeline.cache import ContentCache, Decoder, decode_records, digest, encode_records, identity
 from timeline.model import Actor, Event
-from timeline.problems import Problem, did_you_mean, sort_problems
-from timeline.yamlread import Document, Loc, Position, decode, read_documents
+
+# Placing problems lives in `positions`; these names stay importable from here.
+from timeline.positions import Locator as Locator
+from timeline.positions import describe_value as _describe
+from timeline.positions import dotted as dotted
+from timeline.positions import position_of as position_of
+from timeline.positions import validation_problems
+from timeline.problems import Problem, sort_problems
+from timeline.yamlread import Document, Loc, decode, read_documents
 
 #: Files larger than this are refused rather than read: no record file comes close.
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -215,173 +220,6 @@ def _items(
             f"this document is {_describe(value)}; it must be {what} (a mapping) or a list of them",
         )
     )
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value!r})"
-    if isinstance(value, date):
-        return f"a date ({value.isoformat()})"
-    if isinstance(value, str):
-        return f"text ({value[:40]!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def dotted(loc: Sequence[str | int]) -> str:
-    """A loc as the user reads it: `sources[0].url`."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model class that a loc inside `model` points into (for listing its keys)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        info = current.model_fields.get(part)
-        if info is None:
-            return None
-        current = _find_model(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _find_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or getattr(annotation, "__metadata__", ()):
-        found = _find_model(arg)
-        if found is not None:
-            return found
-    origin = getattr(annotation, "__origin__", None)
-    return _find_model(origin) if origin is not None and origin is not annotation else None
-
-
-_QUOTED = re.compile(r"'([^']*)'")
-
-
-def position_of(document: Document, loc: Loc, *, key: bool = False) -> Position:
-    """The line and column of a loc's value (or key), or of the nearest enclosing value."""
-    if key and loc in document.keys:
-        return document.keys[loc]
-    probe = loc
-    while probe:
-        if probe in document.values:
-            return document.values[probe]
-        probe = probe[:-1]
-    return document.values.get((), (document.line, document.column))
-
-
-def validation_problems(
-    error: ValidationError, document: Document, base: Loc, path: str, model: type[BaseModel]
-) -> list[Problem]:
-    """Pydantic's errors for one record, each placed at the key or value it is about."""
-    problems = []
-    for detail in error.errors(include_url=False):
-        loc: tuple[str | int, ...] = tuple(detail["loc"])
-        kind = detail["type"]
-        field_name = dotted(loc)
-        prefix = f"{field_name}: " if field_name else ""
-        value = detail.get("input")
-        if kind == "missing":
-            code = "missing-field"
-            parent = dotted(loc[:-1])
-            message = f"{parent + ': ' if parent else ''}missing required key {loc[-1]!r}"
-            line, column = position_of(document, base + loc[:-1])
-        elif kind == "extra_forbidden":
-            code = "unknown-field"
-            owner = _model_at(model, loc[:-1])
-            allowed = list(owner.model_fields) if owner else []
-            parent = dotted(loc[:-1])
-            hint = did_you_mean(str(loc[-1]), allowed) or (
-                f"; allowed keys: {', '.join(allowed)}" if allowed else ""
-            )
-            message = f"{parent + ': ' if parent else ''}unknown key {loc[-1]!r}{hint}"
-            line, column = position_of(document, base + loc, key=True)
-        elif kind == "literal_error":
-            code = "invalid-value"
-            expected = _QUOTED.findall(str(detail.get("ctx", {}).get("expected", "")))
-            hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""
-            message = (
-                f"{prefix}{_describe_input(value)} is not allowed; use one of "
-                f"{', '.join(expected)}{hint}"
-            )
-            line, column = position_of(document, base + loc)
-        elif "-" in kind:  # our own PydanticCustomError codes
-            code = kind
-            message = prefix + detail["msg"]
-            line, column = position_of(document, base + loc)
-        elif kind in ("string_type", "str_type"):
-            code = "wrong-type"
-            message = f"{prefix}expected text, got {_describe(value)}; put it in quotes"
-            line, column = position_of(document, base + loc)
-        elif kind == "list_type":
-            code = "wrong-type"
-            message = (
-                f"{prefix}expected a list, got {_describe(value)}; "
-                "write each item on its own line starting with '- '"
-            )
-            line, column = position_of(document, base + loc)
-        elif kind in ("model_type", "dict_type", "model_attributes_type"):
-            code = "wrong-type"
-            message = f"{prefix}expected a mapping of keys and values, got {_describe(value)}"
-            line, column = position_of(document, base + loc)
-        else:
-            code = "invalid-value"
-            message = f"{prefix}{detail['msg']}"
-            line, column = position_of(document, base + loc)
-        problems.append(Problem(path, line, column, "error", code, message))
-    return problems
-
-
-def _describe_input(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else _describe(value)
-
-
-class Locator:
-    """Finds the line and column of any part of a loaded record, re-reading its file once.
-
-    Positions are not kept on the fast path (they would double the memory of a large
-    collection); the few files that have problems are read again to place them.
-    """
-
-    def __init__(self) -> None:
-        self._documents: dict[str, list[Document] | None] = {}
-
-    def _tracked(self, path: str) -> list[Document] | None:
-        if path not in self._documents:
-            documents: list[Document] | None = None
-            try:
-                text, _ = decode(Path(path).read_bytes(), path)
-                if text is not None:
-                    documents, _ = read_documents(text, path, track=True)
-            except OSError:
-                documents = None
-            self._documents[path] = documents
-        return self._documents[path]
-
-    def at(
-        self, record: Event | Actor, loc: Loc = (), *, key: bool = False
-    ) -> tuple[str, int, int]:
-        """(path, line, column) of `loc` inside `record`."""
-        documents = self._tracked(record.path)
-        if documents is None or record.doc >= len(documents):
-            return record.path, record.line, record.column
-        base: Loc = () if record.index is None else (record.index,)
-        line, column = position_of(documents[record.doc], base + loc, key=key)
-        return record.path, line, column
 
 
 def load_collection(
