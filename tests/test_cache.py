@@ -303,6 +303,7 @@ def test_progress_bar_only_on_a_terminal(
 
 def test_no_progress_bar_for_small_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = build_tree(tmp_path / "events", {f"e{n}.yaml": event_yaml(f"e{n}") for n in range(4)})
-    monkeypatch.setattr(sys, "stderr", _Terminal())
+    stream = _Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
     app_module.load_checked(root, date(2014, 9, 13), use_cache=False)
-    assert sys.stderr.getvalue() == ""
+    assert stream.getvalue() == ""

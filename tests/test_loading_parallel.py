@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from conftest import SEED, build_tree, event_yaml
 
+import timeline.cache
 import timeline.loading
 from timeline.cache import ContentCache
 from timeline.loading import (
@@ -126,3 +127,15 @@ def test_collector_is_restored_and_large_loads_frozen(
         gc.enable()
         gc.unfreeze()
     assert collection.events
+
+
+def test_what_workers_cannot_send_is_parsed_here(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = timeline.cache.encode_records
+
+    def refuse_some(display: str, *args: Any) -> bytes | None:
+        return None if display.endswith("0.yaml") else original(display, *args)
+
+    monkeypatch.setattr(timeline.loading, "encode_records", refuse_some)
+    assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
