@@ -321,37 +321,37 @@ class ContentCache:
 
     def lookup(
         self, path: Path, display: str, actors: bool
-    ) -> tuple[tuple[list[Event], list[Actor], list[Problem]] | None, bytes | None]:
-        """The stored records of a file if its content is unchanged, else (None, its bytes
-        if they were read)."""
+    ) -> tuple[list[Event], list[Actor], list[Problem]] | None:
+        """The stored records and problems of a file if its content is unchanged, else None."""
         key = os.path.abspath(path)
         entry = self._entries.get(key)
         if entry is None or entry.actors != actors or entry.display != display:
-            return None, None
+            return None
         try:
             stat = os.stat(path)
         except OSError:
-            return None, None
+            return None
         current = identity(stat)
-        data: bytes | None = None
         # A file touched after (or just before) the last scan may have changed without its
         # identity changing; only older identities are trusted without reading the bytes.
         if current != entry.identity or max(stat.st_mtime_ns, stat.st_ctime_ns) >= self._racy_after:
+            if current[1] != entry.identity[1]:
+                return None  # another size: other bytes, no need to read them
             try:
                 data = Path(path).read_bytes()
             except OSError:
-                return None, None
+                return None
             if digest(data) != entry.digest:
-                return None, data
+                return None
             if current != entry.identity:
                 entry = Entry(current, entry.digest, actors, display, entry.payload)
                 self._changed = True
         try:
             records = decode_records(entry.payload, display, self.decoder)
         except Exception:
-            return None, data
+            return None
         self._kept[key] = entry
-        return records, data
+        return records
 
     def store(self, path: Path, display: str, actors: bool, stamp: tuple[Identity, bytes],
               payload: bytes) -> None:  # fmt: skip

@@ -342,7 +342,7 @@ def read_files(
     missing: list[int] = []
     for number, (path, display, actors) in enumerate(jobs):
         if cache is not None:
-            records, _ = cache.lookup(path, display, actors)
+            records = cache.lookup(path, display, actors)
             if records is not None:
                 results[number] = FileResult(display, *records)
                 continue
