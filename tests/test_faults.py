@@ -30,6 +30,7 @@ import pytest
 from conftest import SEED, event_yaml
 from fuzz.conftest import budget
 from fuzz.figures import TALLY, expect_files, expect_no_traceback
+from fuzz.mutations import Mutation, apply, mutation
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
@@ -316,3 +317,70 @@ def test_fault_helpers_can_fail(tmp_path: Path) -> None:
     with pytest.raises(AssertionError):
         expect_no_traceback("Traceback (most recent call last):\n  ...")
     TALLY.lost, TALLY.tracebacks = counted  # these two were planted, not found
+
+
+# --- the cache -------------------------------------------------------------------------
+
+READERS = [("validate", "--as-of", AS_OF), ("list", "--format", "json", "--as-of", AS_OF)]
+
+
+@pytest.fixture(scope="module")
+def uncached(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, ...], Result]:
+    """What the reading commands print without the cache: the results the cache must keep."""
+    root = world(tmp_path_factory.mktemp("uncached"), COMMANDS[0])
+    return {args: invoke(root, (*args, "--no-cache")) for args in READERS}
+
+
+def _same_result(result: Result, expected: Result) -> None:
+    expect_no_traceback(result.output, result.exception)
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
+
+
+@pytest.mark.parametrize("code", ERRNOS, ids=errno.errorcode.get)
+@pytest.mark.parametrize(
+    "step", WRITE_STEPS, ids=lambda s: f"{getattr(s[0], '__name__', s[0])}.{s[1]}"
+)
+def test_a_cache_that_cannot_be_written_changes_nothing(
+    tmp_path: Path, uncached: dict[tuple[str, ...], Result], step: tuple[Any, str], code: int
+) -> None:
+    for at in range(1, 50):
+        root = world(tmp_path / f"run-{at}", COMMANDS[0])
+        before = files_below(root)
+        with Fault(*step, code, at).installed() as fault:
+            results = {args: invoke(root, args) for args in READERS}
+        for args, result in results.items():
+            _same_result(result, uncached[args])
+        cache = root / ".cache"
+        assert not [p.name for p in cache.rglob("*.tmp")] if cache.exists() else True
+        expect_files(files_below(root), [before], "after reading with a failing cache")
+        for args in READERS:  # whatever was left in the cache, the next run is right
+            _same_result(invoke(root, args), uncached[args])
+        shutil.rmtree(root)
+        if not fault.fired:
+            return
+        TALLY.injected(f"faults: cache {step[1]} {errno.errorcode[code]}")
+    pytest.fail(f"{step[1]} was still called after 50 faults")
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """A collection whose cache pack has been written, and the pack's bytes."""
+    root = world(tmp_path_factory.mktemp("warm"), COMMANDS[0])
+    invoke(root, READERS[0])
+    [pack] = (root / ".cache").iterdir()
+    return pack, pack.read_bytes()
+
+
+@budget(ci=40, long=600)
+@given(change=mutation)
+def test_a_damaged_cache_changes_nothing(
+    warm: tuple[Path, bytes], uncached: dict[tuple[str, ...], Result], change: Mutation
+) -> None:
+    pack, good = warm
+    pack.write_bytes(apply(good, change))
+    TALLY.injected("faults: damaged cache pack")
+    try:
+        for args in READERS:
+            _same_result(invoke(pack.parents[1], args), uncached[args])
+    finally:
+        pack.write_bytes(good)
