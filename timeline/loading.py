@@ -45,29 +45,38 @@ class FileResult:
 
 @dataclass(slots=True)
 class Collection:
-    """Every event and actor of a collection, and the problems of its files."""
+    """Every event and actor of a collection, and the problems of its files.
+
+    Treat it as read-only once built: the id indexes are computed on first use and kept.
+    """
 
     root: Path
     events: list[Event]
     actors: list[Actor]
     problems: list[Problem]
     files: int
+    _actor_index: dict[str, Actor] | None = field(default=None, repr=False, compare=False)
+    _event_index: dict[str, Event] | None = field(default=None, repr=False, compare=False)
 
     @property
     def actor_index(self) -> dict[str, Actor]:
         """Actors by id (the first, where an id is repeated)."""
-        index: dict[str, Actor] = {}
-        for actor in self.actors:
-            index.setdefault(actor.id, actor)
-        return index
+        if self._actor_index is None:
+            index: dict[str, Actor] = {}
+            for actor in self.actors:
+                index.setdefault(actor.id, actor)
+            self._actor_index = index
+        return self._actor_index
 
     @property
     def event_index(self) -> dict[str, Event]:
         """Events by id (the first, where an id is repeated)."""
-        index: dict[str, Event] = {}
-        for event in self.events:
-            index.setdefault(event.id, event)
-        return index
+        if self._event_index is None:
+            index: dict[str, Event] = {}
+            for event in self.events:
+                index.setdefault(event.id, event)
+            self._event_index = index
+        return self._event_index
 
 
 def display_path(path: Path) -> str:

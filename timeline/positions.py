@@ -7,7 +7,7 @@ collection); a file with problems is read again, with positions, to place them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,10 @@ def validation_problems(
             line, column = position_of(document, base + loc)
         elif kind in ("string_type", "str_type"):
             code = "wrong-type"
-            message = f"{prefix}expected text, got {describe_value(value)}; put it in quotes"
+            if value is None:
+                message = f"{prefix}the value is empty; write it after the colon"
+            else:
+                message = f"{prefix}expected text, got {describe_value(value)}; put it in quotes"
             line, column = position_of(document, base + loc)
         elif kind == "list_type":
             code = "wrong-type"
@@ -160,14 +163,17 @@ class Locator:
     collection); the few files that have problems are read again to place them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sources: Mapping[str, bytes] | None = None) -> None:
+        # `sources` holds the bytes of inputs that are not files (standard input)
+        self._sources = dict(sources or {})
         self._documents: dict[str, list[Document] | None] = {}
 
     def _tracked(self, path: str) -> list[Document] | None:
         if path not in self._documents:
             documents: list[Document] | None = None
             try:
-                text, _ = decode(Path(path).read_bytes(), path)
+                data = self._sources.get(path)
+                text, _ = decode(Path(path).read_bytes() if data is None else data, path)
                 if text is not None:
                     documents, _ = read_documents(text, path, track=True)
             except OSError:
