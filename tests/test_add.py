@@ -287,3 +287,21 @@ def test_eight_concurrent_adds_of_one_id_land_once(tree: Tree, tmp_path: Path) -
     assert sorted(e.id for e in collection.events) == ["old", "same"]
     assert not collection.problems
     assert not list(events.rglob("*.tmp"))
+
+
+def test_stdin_problems_are_placed_at_their_key(tmp_path: Path) -> None:
+    """Cross-collection problems of standard input point at the key, as a file's would."""
+    from typer.testing import CliRunner
+
+    from timeline.cli.app import app
+
+    events = tmp_path / "events"
+    events.mkdir()
+    (events / "actors.yaml").write_text("- id: kerry\n  name: John Kerry\n  kind: person\n")
+    draft = (
+        "id: new-one\ntitle: New\ndate: 2014-09-12\ntype: meeting\nstatus: occurred\n"
+        "sources:\n  - title: s\nactors:\n  - kerry\n  - kery\n"
+    )
+    result = CliRunner().invoke(app, ["add", "-", "--events", str(events)], input=draft)
+    assert result.exit_code == 1
+    assert "<stdin>:10:5: error: actors[1]: no actor has the id 'kery'" in result.stderr

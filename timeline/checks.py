@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -223,9 +223,15 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def check_collection(collection: Collection, as_of: date) -> list[Problem]:
-    """Every problem of the collection: those of its files and those across it, sorted."""
-    ctx = Context(collection, as_of)
+def check_collection(
+    collection: Collection, as_of: date, *, sources: Mapping[str, bytes] | None = None
+) -> list[Problem]:
+    """Every problem of the collection: those of its files and those across it, sorted.
+
+    `sources` gives the bytes of records read from somewhere other than a file (standard
+    input), so that their problems are placed as precisely as a file's.
+    """
+    ctx = Context(collection, as_of, Locator(sources))
     found = list(collection.problems)
     for check in CHECKS:
         found.extend(check(ctx))

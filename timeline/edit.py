@@ -114,7 +114,9 @@ def _problem_at(event: Event, code: str, message: str) -> Problem:
     return Problem(event.path, event.line, event.column, "error", code, message)
 
 
-def check_with_collection(collection: Collection, added: FileResult, as_of: date) -> list[Problem]:
+def check_with_collection(
+    collection: Collection, added: FileResult, as_of: date, source: bytes | None = None
+) -> list[Problem]:
     """Problems of new records checked together with the whole collection.
 
     Returns every problem placed in the new records' input, and every error anywhere
@@ -124,7 +126,9 @@ def check_with_collection(collection: Collection, added: FileResult, as_of: date
     merged = merge_results(collection.root, [existing, added])
     return [
         problem
-        for problem in check_collection(merged, as_of)
+        for problem in check_collection(
+            merged, as_of, sources=None if source is None else {added.path: source}
+        )
         if problem.path == added.path or problem.level == "error"
     ]
 

@@ -67,20 +67,20 @@ def add(
         fail(f"{display} holds no events; start one with 'timeline new > draft.yaml'")
     try:
         if dry_run:
-            _add(events, added, day, dry_run=True)
+            _add(events, added, data, day, dry_run=True)
         else:
             # The lock makes check-then-write one step: two adds of the same id (even in
             # different year folders) cannot both pass the duplicate check.
             with collection_lock(events):
-                _add(events, added, day, dry_run=False)
+                _add(events, added, data, day, dry_run=False)
     except WriteError as error:
         fail(str(error))
 
 
-def _add(events: Path, added: FileResult, day: date, *, dry_run: bool) -> None:
+def _add(events: Path, added: FileResult, data: bytes, day: date, *, dry_run: bool) -> None:
     """Check the new events with the collection, then write them (or show them)."""
     collection = load_collection(events)
-    problems = check_with_collection(collection, added, day)
+    problems = check_with_collection(collection, added, day, data)
     if not has_errors(problems):
         planned, plan_problems = plan_new_files(events, added.events)
         problems += plan_problems
