@@ -284,11 +284,13 @@ def timeline_figure(
             for name, (_, top, _, _) in zip(lane_names, lanes, strict=True)
             if labelled
         ),
-        {"x": 0, "y": 0, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
-         "yshift": -48, "align": "left", "showarrow": False,
+        # anchored at the plot's right edge, the key grows left into the label margin
+        # instead of being cut off on narrow pages (reports, print)
+        {"x": 1, "y": 0, "xref": "paper", "yref": "paper", "xanchor": "right", "yanchor": "top",
+         "yshift": -48, "align": "right", "showarrow": False,
          "font": {"size": 11, "color": "#5b6470"},
          "text": "● a day    ▬ from–to    <span style='color:#8a9bb5'>█</span> faint: month, year "
-                 "or approximate date (the whole possible span)    ▶ ongoing    "
+                 "or approximate date (the whole possible span)<br>▶ ongoing    "
                  "<span style='color:#c0392b'>┆</span> as-of day    click an event: its source"},
     ]  # fmt: skip
     windows = [("1m", 30), ("6m", 182), ("1y", 365)]
@@ -301,7 +303,7 @@ def timeline_figure(
     layout = {
         "title": {"text": short(title, 120) if title else None},
         "height": height,
-        "margin": {"l": left, "r": 24, "t": 56, "b": 80},
+        "margin": {"l": left, "r": 24, "t": 92, "b": 96},
         "font": {"family": _FONT, "size": 12, "color": "#2d3440"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -322,7 +324,7 @@ def timeline_figure(
         "shapes": shapes,
         "annotations": annotations,
         "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left",
-                         "y": 1.0, "yanchor": "bottom", "pad": {"b": 6}, "showactive": False,
+                         "y": 1.0, "yanchor": "bottom", "pad": {"b": 34}, "showactive": False,
                          "buttons": buttons, "bgcolor": "#f3f5fa", "bordercolor": "#c8ced8",
                          "font": {"size": 11}}],
         "barmode": "overlay",
