@@ -26,14 +26,35 @@ from pydantic_core import PydanticCustomError
 from timeline.dates import DateError, DateSpan, parse_date, parse_day
 
 EventType = Literal[
-    "meeting", "summit", "conference", "side-event", "visit", "negotiation", "statement",
-    "letter", "report", "resolution", "vote", "agreement", "sanction", "publication", "other",
-]  # fmt: skip
+    "meeting",
+    "summit",
+    "conference",
+    "side-event",
+    "visit",
+    "negotiation",
+    "statement",
+    "letter",
+    "report",
+    "resolution",
+    "vote",
+    "agreement",
+    "sanction",
+    "publication",
+    "other",
+]
 Status = Literal["proposed", "scheduled", "occurred", "postponed", "cancelled"]
 Role = Literal[
-    "organizer", "participant", "author", "sponsor", "signatory", "addressee", "subject",
-    "invited", "speaker", "observer",
-]  # fmt: skip
+    "organizer",
+    "participant",
+    "author",
+    "sponsor",
+    "signatory",
+    "addressee",
+    "subject",
+    "invited",
+    "speaker",
+    "observer",
+]
 Relation = Literal["part-of", "follows", "responds-to", "supports", "references"]
 ActorKind = Literal[
     "state", "government", "igo", "ngo", "think-tank", "media", "person", "group", "other"
@@ -213,8 +234,12 @@ class Placed(Record):
     ) -> Self:
         """Record where this was read from (1-based line and column)."""
         self._path, self._line, self._column, self._doc, self._index = (
-            path, line, column, doc, index
-        )  # fmt: skip
+            path,
+            line,
+            column,
+            doc,
+            index,
+        )
         return self
 
 
@@ -281,16 +306,10 @@ class Event(Placed):
     ] = Field(default_factory=list)
     location: Annotated[Location | None, BeforeValidator(_text_as("name"))] = None
     summary: str | None = None
-    sources: Annotated[list[Source], BeforeValidator(_none_as_empty)] = Field(
-        default_factory=list
-    )
+    sources: Annotated[list[Source], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
     tags: Annotated[list[Slug], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
-    related: Annotated[list[Related], BeforeValidator(_none_as_empty)] = Field(
-        default_factory=list
-    )
-    updates: Annotated[list[Update], BeforeValidator(_none_as_empty)] = Field(
-        default_factory=list
-    )
+    related: Annotated[list[Related], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
+    updates: Annotated[list[Update], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
 
     def sort_key(self) -> tuple[datetime.date, datetime.date, str]:
         """Events sort by earliest day, then latest day (open last), then id."""
@@ -327,7 +346,6 @@ class Actor(Placed):
     title: str | None = None
     aliases: Annotated[list[str], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
     wikidata: Annotated[str, AfterValidator(lambda v: _wikidata(v))] | None = None
-
 
 
 def _wikidata(value: str) -> str:

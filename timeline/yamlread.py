@@ -32,8 +32,7 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?\Z")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
-          "FALSE": False}  # fmt: skip
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _PLAIN_TAGS = frozenset((None, "!", "tag:yaml.org,2002:str"))
 _CONTAINER_TAGS = frozenset((None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
 _TAG_PREFIX = "tag:yaml.org,2002:"
@@ -155,28 +154,40 @@ class _Walker:
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             self.problems.append(
-                Problem(self.path, line, column, "error", "yaml-syntax", _syntax_message(error, text))
+                Problem(
+                    self.path, line, column, "error", "yaml-syntax", _syntax_message(error, text)
+                )
             )
         except yaml.reader.ReaderError as error:
             line = text.count("\n", 0, error.position) + 1
             column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
             self.problems.append(
                 Problem(
-                    self.path, line, column, "error", "yaml-syntax",
+                    self.path,
+                    line,
+                    column,
+                    "error",
+                    "yaml-syntax",
                     f"the character {chr(error.character)!r} is not allowed in YAML; remove it",
-                )  # fmt: skip
+                )
             )
         except (yaml.YAMLError, ValueError, AttributeError, RecursionError, OverflowError) as e:
             # PyYAML raises more than YAMLError on some inputs; none may escape as a traceback.
             self.problems.append(
-                Problem(self.path, 1, 1, "error", "yaml-syntax",
-                        f"the YAML cannot be read ({type(e).__name__}: {e}); fix the syntax")
-            )  # fmt: skip
+                Problem(
+                    self.path,
+                    1,
+                    1,
+                    "error",
+                    "yaml-syntax",
+                    f"the YAML cannot be read ({type(e).__name__}: {e}); fix the syntax",
+                )
+            )
         finally:
             loader.dispose()
         return documents
 
-    def _walk(self, loader: Any, documents: list[Document]) -> None:  # noqa: C901
+    def _walk(self, loader: Any, documents: list[Document]) -> None:
         track = self.track
         # Each frame: [container, loc, pending key (or _NO_KEY), is_mapping, key mark]
         stack: list[list[Any]] = []
@@ -273,15 +284,18 @@ class _Walker:
             f"anchors ('&{event.anchor}') are not allowed; write each value out in full",
         )
 
-    def _key(self, event: Any, value: Any, mapping: dict[str, Any], loc: Loc,
-             document: Document | None) -> Any:  # fmt: skip
+    def _key(
+        self, event: Any, value: Any, mapping: dict[str, Any], loc: Loc, document: Document | None
+    ) -> Any:
         mark = event.start_mark
         if type(value) is dict or type(value) is list:
             self.problem(mark, "yaml-syntax", "a key must be plain text, not a list or mapping")
             return _SKIP
         key = event.value if type(event) is yaml.ScalarEvent else str(value)
         if type(event) is yaml.ScalarEvent and event.implicit[0] and key == "<<":
-            self.problem(mark, "yaml-alias", "merge keys ('<<') are not allowed; write the keys out")
+            self.problem(
+                mark, "yaml-alias", "merge keys ('<<') are not allowed; write the keys out"
+            )
             return _SKIP
         if key in mapping:
             self.problem(
@@ -299,7 +313,9 @@ _NO_KEY: Any = object()
 _SKIP: Any = object()
 
 
-def read_documents(text: str, path: str, *, track: bool = False) -> tuple[list[Document], list[Problem]]:
+def read_documents(
+    text: str, path: str, *, track: bool = False
+) -> tuple[list[Document], list[Problem]]:
     """The documents of a YAML stream and the problems found reading it.
 
     With `track`, each document also maps every loc (a path of keys and indexes) to the
@@ -321,10 +337,13 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         byte = data[error.start]
         return None, [
             Problem(
-                path, line, column, "error", "encoding",
-                f"the file is not UTF-8 (byte 0x{byte:02x} cannot be read); "
-                "save it as UTF-8",
-            )  # fmt: skip
+                path,
+                line,
+                column,
+                "error",
+                "encoding",
+                f"the file is not UTF-8 (byte 0x{byte:02x} cannot be read); save it as UTF-8",
+            )
         ]
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -43,10 +43,14 @@ def _day_option(value: str | None) -> date | None:
 EventsOpt = Annotated[
     Path,
     typer.Option(
-        "--events", help="The collection folder.", file_okay=False, dir_okay=True,
-        exists=True, show_default=True,
+        "--events",
+        help="The collection folder.",
+        file_okay=False,
+        dir_okay=True,
+        exists=True,
+        show_default=True,
     ),
-]  # fmt: skip
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DAY", help="The day to judge from (default: today)."),
@@ -63,14 +67,14 @@ ActorOpt = Annotated[
     list[str] | None,
     typer.Option("--actor", metavar="ID", help="Keep events naming this actor (repeatable)."),
 ]
+
+
 def _choices(allowed: Sequence[str]) -> Any:
     def check(values: list[str] | None) -> list[str] | None:
         for value in values or ():
             if value not in allowed:
                 hint = did_you_mean(value, allowed)
-                raise typer.BadParameter(
-                    f"{value!r} is not one of {', '.join(allowed)}{hint}"
-                )
+                raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}{hint}")
         return values
 
     return check
@@ -78,17 +82,25 @@ def _choices(allowed: Sequence[str]) -> Any:
 
 TypeOpt = Annotated[
     list[str] | None,
-    typer.Option("--type", metavar="TYPE", callback=_choices(EVENT_TYPES),
-                 help=f"Keep this type (repeatable): {', '.join(EVENT_TYPES)}."),
-]  # fmt: skip
+    typer.Option(
+        "--type",
+        metavar="TYPE",
+        callback=_choices(EVENT_TYPES),
+        help=f"Keep this type (repeatable): {', '.join(EVENT_TYPES)}.",
+    ),
+]
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", metavar="TAG", help="Keep this tag (repeatable).")
 ]
 StatusOpt = Annotated[
     list[str] | None,
-    typer.Option("--status", metavar="STATUS", callback=_choices(STATUSES),
-                 help=f"Keep this status (repeatable): {', '.join(STATUSES)}."),
-]  # fmt: skip
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        callback=_choices(STATUSES),
+        help=f"Keep this status (repeatable): {', '.join(STATUSES)}.",
+    ),
+]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Read every file afresh, bypassing the cache.")
 ]
@@ -115,9 +127,13 @@ def make_filters(
             f"--to {last.isoformat()} is before --from {first.isoformat()}; swap them"
         )
     return Filters(
-        first, last, tuple(actors or ()), tuple(types or ()), tuple(tags or ()),
+        first,
+        last,
+        tuple(actors or ()),
+        tuple(types or ()),
+        tuple(tags or ()),
         tuple(statuses or ()),
-    )  # fmt: skip
+    )
 
 
 _SAFE_CONTROLS = {"\n", "\t"}
@@ -214,9 +230,13 @@ def _progress_bar() -> Iterator[Progress | None]:
 
 
 def load_checked(
-    events: Path, as_of: date, *, extra: Sequence[Path] = (), refuse: bool = True,
+    events: Path,
+    as_of: date,
+    *,
+    extra: Sequence[Path] = (),
+    refuse: bool = True,
     use_cache: bool = True,
-) -> tuple[Collection, list[Problem]]:  # fmt: skip
+) -> tuple[Collection, list[Problem]]:
     """Load and check the collection; with `refuse`, print the errors and exit 1 if any."""
     cache = ContentCache(events) if use_cache else None
     with _progress_bar() as progress:
