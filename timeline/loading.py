@@ -170,7 +170,10 @@ def read_bytes(data: bytes, display: str, *, actors: bool = False) -> FileResult
                 record = model.model_validate(item)
             except ValidationError as error:
                 failures.append((doc_index, loc, error))
-                continue
+                salvaged = _salvage(model, item, error)
+                if salvaged is None:
+                    continue
+                record = salvaged
             line, column = _record_start(document, loc)
             index = loc[0] if loc and isinstance(loc[0], int) else None
             placed = record.place(display, line, column, doc_index, index)
@@ -185,6 +188,42 @@ def read_bytes(data: bytes, display: str, *, actors: bool = False) -> FileResult
                 validation_problems(failure, tracked[doc_index], loc, display, model)
             )
     return result
+
+
+_REQUIRED = {"id", "title", "date", "type", "status", "name", "kind"}
+
+
+def _salvage(model: type[Event] | type[Actor], item: dict[str, Any], error: ValidationError
+             ) -> Event | Actor | None:  # fmt: skip
+    """The record without its invalid optional parts, so the checks across the collection
+    still see it (a duplicate id, an unknown actor); None when a required key is bad.
+
+    Its errors are reported all the same: this only keeps one error from hiding others.
+    """
+    drop_keys: set[str] = set()
+    drop_items: dict[str, set[int]] = {}
+    for detail in error.errors(include_url=False):
+        loc = detail["loc"]
+        if not loc or not isinstance(loc[0], str) or loc[0] in _REQUIRED:
+            return None
+        key = loc[0]
+        if len(loc) > 1 and isinstance(loc[1], int) and isinstance(item.get(key), list):
+            drop_items.setdefault(key, set()).add(loc[1])
+        else:
+            drop_keys.add(key)
+    if (
+        "sources" in drop_keys
+        or len(drop_items.get("sources", ())) == len(item.get("sources") or ()) > 0
+    ):
+        return None  # dropping every source would add a misleading no-source warning
+    kept = {key: value for key, value in item.items() if key not in drop_keys}
+    for key, indexes in drop_items.items():
+        if key in kept:
+            kept[key] = [value for i, value in enumerate(item[key]) if i not in indexes]
+    try:
+        return model.model_validate(kept)
+    except ValidationError:
+        return None
 
 
 def _record_start(document: Document, loc: Loc) -> tuple[int, int]:
