@@ -129,7 +129,7 @@ def test_show_unknown_id_suggests(cli: Cli, seed: Path) -> None:
     assert "did you mean 'dprk-human-rights-ministerial-side-event'?" in result.stderr
 
 
-def test_commands_refuse_a_collection_with_errors(cli: Cli, tree: Callable[..., Path]) -> None:
+def test_list_names_the_errors_and_exits_1(cli: Cli, tree: Callable[..., Path]) -> None:
     tree({"e.yaml": event_yaml("a", status="done")})
     result = cli("list")
     assert result.exit_code == 1

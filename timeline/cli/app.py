@@ -247,3 +247,16 @@ def load_checked(
         out(summary_line(problems, collection.files, len(collection.events)), err=True)
         fail("the collection has errors; fix them (see 'timeline validate') and run again")
     return collection, problems
+
+
+def exit_if_errors(collection: Collection, problems: Sequence[Problem]) -> None:
+    """For commands that show what they can despite errors (list, show, export): after the
+    output, print the errors on standard error and exit 1, since the data has errors."""
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        print_problems(errors, err=True)
+        out(summary_line(problems, collection.files, len(collection.events)), err=True)
+        fail(
+            "the collection has errors, so records may be missing or incomplete above; "
+            "fix them (see 'timeline validate')"
+        )

@@ -20,6 +20,7 @@ from timeline.cli.app import (
     TypeOpt,
     app,
     as_of_day,
+    exit_if_errors,
     fail,
     load_checked,
     make_filters,
@@ -71,7 +72,7 @@ def export(
     """Export the events as JSON, JSON Lines, CSV, iCalendar or TimelineJS JSON."""
     filters = make_filters(start, end, actor, type_, tag, status)
     day = as_of_day(as_of)
-    collection, _ = load_checked(events, day, use_cache=not no_cache)
+    collection, problems = load_checked(events, day, use_cache=not no_cache, refuse=False)
     chosen = select(collection.events, filters)
     text = export_events(fmt, chosen, collection, as_of=day, title=title)
     if output is None:
@@ -81,6 +82,7 @@ def export(
         if sys.stdout.isatty():
             text = terminal_safe(text.replace("\r\n", "\n"))
         sys.stdout.write(text)
+        exit_if_errors(collection, problems)
         return
     try:
         write_atomic(output, text.encode("utf-8"))
@@ -88,3 +90,4 @@ def export(
         fail(str(error))
     events_written = f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}"
     out(f"wrote {display_path(output)} ({events_written})")
+    exit_if_errors(collection, problems)

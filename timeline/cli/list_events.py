@@ -22,6 +22,7 @@ from timeline.cli.app import (
     TypeOpt,
     app,
     as_of_day,
+    exit_if_errors,
     load_checked,
     make_filters,
     print_json,
@@ -75,7 +76,9 @@ def list_events(
 ) -> None:
     """List events in date order."""
     filters = make_filters(start, end, actor, type_, tag, status)
-    collection, _ = load_checked(events, as_of_day(as_of), use_cache=not no_cache)
+    collection, problems = load_checked(
+        events, as_of_day(as_of), use_cache=not no_cache, refuse=False
+    )
     chosen = select(collection.events, filters)
     if fmt == "json":
         print_json([event.normalized() for event in chosen])
@@ -100,3 +103,4 @@ def list_events(
             for line in captured.get().splitlines():
                 typer.echo(line.rstrip())
             typer.echo(footer)
+    exit_if_errors(collection, problems)

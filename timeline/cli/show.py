@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from timeline.cli.app import AsOfOpt, EventsOpt, NoCacheOpt, app, as_of_day, fail, load_checked, out
+from timeline.cli.app import (
+    AsOfOpt,
+    EventsOpt,
+    NoCacheOpt,
+    app,
+    as_of_day,
+    exit_if_errors,
+    load_checked,
+    out,
+)
 from timeline.describe import describe_event
 from timeline.problems import did_you_mean
 
@@ -20,10 +29,15 @@ def show(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Show one event in full, with its actors' names and related events."""
-    collection, _ = load_checked(events, as_of_day(as_of), use_cache=not no_cache)
+    collection, problems = load_checked(
+        events, as_of_day(as_of), use_cache=not no_cache, refuse=False
+    )
     event = collection.event_index.get(event_id)
     if event is None:
         hint = did_you_mean(event_id, collection.event_index) or "; see 'timeline list'"
-        fail(f"no event has the id {event_id!r}{hint}")
+        out(f"error: no event has the id {event_id!r}{hint}", err=True)
+        exit_if_errors(collection, problems)  # the event may be one of those with errors
+        raise typer.Exit(1)
     for line in describe_event(event, collection):
         out(line)
+    exit_if_errors(collection, problems)
