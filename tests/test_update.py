@@ -280,3 +280,29 @@ def test_crlf_empty_updates_keep_crlf(tree: Tree, cli: Cli) -> None:
     assert (events / "a.yaml").read_bytes() == text.replace(
         "updates: []\r\n", "updates:\r\n  - date: 2014-10-01\r\n    note: Tabled.\r\n"
     ).encode()
+
+
+def test_update_takes_as_of_like_every_command_that_depends_on_today(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import SEED
+    from typer.testing import CliRunner
+
+    from timeline.cli.app import app
+
+    shutil.copytree(SEED, tmp_path / "events")
+    runner = CliRunner()
+    base = [
+        "update",
+        "dprk-human-rights-ministerial-side-event",
+        "--events",
+        str(tmp_path / "events"),
+    ]
+    bad = runner.invoke(app, [*base, "--note", "x", "--as-of", "2014-02-30"])
+    assert bad.exit_code == 2
+    good = runner.invoke(app, [*base, "--status", "occurred", "--as-of", "2014-09-24"])
+    assert good.exit_code == 0, good.output
+    assert (
+        "date: 2014-09-24"
+        in (tmp_path / "events/2014/dprk-human-rights-ministerial-side-event.yaml").read_text()
+    )

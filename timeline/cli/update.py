@@ -11,7 +11,7 @@ import typer
 from pydantic import ValidationError
 
 from timeline.checks import check_collection
-from timeline.cli.app import EventsOpt, app, fail, out, print_problems
+from timeline.cli.app import AsOfOpt, EventsOpt, app, as_of_day, fail, out, print_problems
 from timeline.dates import DateError, parse_day
 from timeline.edit import EditError, check_replaced, update_file
 from timeline.loading import load_collection, read_bytes
@@ -67,28 +67,33 @@ def update(
         typer.Option("--on", metavar="DAY", help="The day of the news (default: today)."),
     ] = None,
     events: EventsOpt = Path("events"),
+    as_of: AsOfOpt = None,
 ) -> None:
     """Record news about an event: append to its updates and set its status, in place."""
+    day = _day(on) or (as_of_day(as_of) if as_of else date.today())
+    # the checks judge the collection as of --as-of, else as of the day of the news
+    check_day = as_of_day(as_of) if as_of else day
     if status is None and note is None and source_url is None and source_title is None:
         fail(
             "nothing to record: give --status, --note, or --source-url / --source-title "
             "(see 'timeline update --help')",
             2,
         )
-    day = _day(on) or date.today()
     source = Source(title=source_title, url=source_url) if source_url or source_title else None
     entry = Update(date=day, status=status, note=note, source=source)
     try:
         with collection_lock(events):
-            _update(events, event_id, entry, status, day)
+            _update(events, event_id, entry, status, day, check_day)
     except (WriteError, EditError) as error:
         fail(str(error))
 
 
-def _update(events: Path, event_id: str, entry: Update, status: str | None, day: date) -> None:
+def _update(
+    events: Path, event_id: str, entry: Update, status: str | None, day: date, check_day: date
+) -> None:
     """Find the event, splice the entry into its file, check, write."""
     collection = load_collection(events)
-    problems = check_collection(collection, day)
+    problems = check_collection(collection, check_day)
     if has_errors(problems):
         print_problems([p for p in problems if p.level == "error"], err=True)
         fail("the collection has errors; fix them (see 'timeline validate') and run again")
@@ -108,7 +113,7 @@ def _update(events: Path, event_id: str, entry: Update, status: str | None, day:
     except OSError as error:
         fail(f"cannot read {event.path!r} ({error.strerror}); nothing was changed")
     new_data = update_file(data, event.path, event, entry, status)
-    after = check_replaced(collection, event.path, read_bytes(new_data, event.path), day)
+    after = check_replaced(collection, event.path, read_bytes(new_data, event.path), check_day)
     mine = [p for p in after if p.path == event.path or p.level == "error"]
     print_problems(mine, err=True)
     if has_errors(mine):
