@@ -54,7 +54,11 @@ def render(
     ] = "type",
     title: Annotated[
         str | None,
-        typer.Option("--title", help="The page's title (default: the collection folder's name)."),
+        typer.Option(
+            "--title",
+            help="The page's title (default: the collection folder's name; 'Timeline' "
+            "for a folder named events).",
+        ),
     ] = None,
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
