@@ -31,7 +31,8 @@ app = typer.Typer(
 )
 
 
-def _day_option(value: str | None) -> date | None:
+def day_option(value: str | None) -> date | None:
+    """A day given on the command line, or None; a bad day is a usage error (exit 2)."""
     if value is None:
         return None
     try:
@@ -108,7 +109,7 @@ NoCacheOpt = Annotated[
 
 def as_of_day(value: str | None) -> date:
     """The as-of day from `--as-of`, today by default."""
-    day = _day_option(value)
+    day = day_option(value)
     return day if day is not None else date.today()
 
 
@@ -121,7 +122,7 @@ def make_filters(
     statuses: Sequence[str] | None = None,
 ) -> Filters:
     """Filters from the shared command-line options (bad days are usage errors)."""
-    first, last = _day_option(start), _day_option(end)
+    first, last = day_option(start), day_option(end)
     if first and last and last < first:
         raise typer.BadParameter(
             f"--to {last.isoformat()} is before --from {first.isoformat()}; swap them"

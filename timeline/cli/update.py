@@ -11,22 +11,21 @@ import typer
 from pydantic import ValidationError
 
 from timeline.checks import check_collection
-from timeline.cli.app import AsOfOpt, EventsOpt, app, as_of_day, fail, out, print_problems
-from timeline.dates import DateError, parse_day
+from timeline.cli.app import (
+    AsOfOpt,
+    EventsOpt,
+    app,
+    as_of_day,
+    day_option,
+    fail,
+    out,
+    print_problems,
+)
 from timeline.edit import EditError, check_replaced, update_file
 from timeline.loading import load_collection, read_bytes
 from timeline.model import Source, Status, Update
 from timeline.problems import has_errors
 from timeline.store import WriteError, collection_lock, write_atomic
-
-
-def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_day(value)
-    except DateError as error:
-        raise typer.BadParameter(f"{error.message}; write a day as YYYY-MM-DD") from None
 
 
 def _url(value: str | None) -> str | None:
@@ -70,7 +69,7 @@ def update(
     as_of: AsOfOpt = None,
 ) -> None:
     """Record news about an event: append to its updates and set its status, in place."""
-    day = _day(on) or (as_of_day(as_of) if as_of else date.today())
+    day = day_option(on) or (as_of_day(as_of) if as_of else date.today())
     # the checks judge the collection as of --as-of, else as of the day of the news
     check_day = as_of_day(as_of) if as_of else day
     if status is None and note is None and source_url is None and source_title is None:
