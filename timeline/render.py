@@ -3,8 +3,10 @@
 Every user string reaches Plotly escaped (`html.escape`): Plotly's text renderer reads a
 few tags (`<a href>`, `<span style>`), so raw text could draw links or styles. User text
 goes only into data arrays (`hovertext`, `text`, `ticktext`, `layout.meta`), never into
-`hovertemplate` or script code. Traces are built by hand, one per status and glyph kind:
-`px.timeline` cannot draw single days, and error bars are not drawn on date axes
+`hovertemplate` or script code. Above `WEBGL_ABOVE` glyphs the page carries one compact
+event table (`render_table`) instead of a card per glyph, and the browser builds cards and
+search text from it with `textContent`. Traces are built by hand, one per status and glyph
+kind: `px.timeline` cannot draw single days, and error bars are not drawn on date axes
 (plotly.js #3722).
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal, cast
 
 import plotly.graph_objects as go
 
@@ -28,6 +30,7 @@ from timeline.render_layout import (
     layout_glyphs,
 )
 from timeline.render_page import ImageError, figure_div, figure_image, page_html, typed_array
+from timeline.render_table import event_table
 from timeline.render_text import (
     event_hover,
     lane_title,
@@ -46,6 +49,7 @@ __all__ = [
 _FAR = 20 * 366 * DAY_MS
 #: Above this many drawn glyphs the event traces switch to WebGL (`Scattergl`).
 WEBGL_ABOVE = 2000
+_GAP = float("nan")
 
 COLOURS = {
     "occurred": "#1f4e89",
@@ -91,18 +95,28 @@ def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
 
 
 def _event_traces(
-    glyphs: list[Glyph], status: str, hover: dict[tuple[int, int], str], gl: bool
+    glyphs: list[Glyph], status: str, hover: dict[tuple[int, int], str] | None, gl: bool
 ) -> list[Any]:
-    """The traces of one status: markers, bars, bands and open ends."""
+    """The traces of one status: markers, bars, bands and open ends. Without `hover` (large
+    pages) points carry only their event numbers; the page draws the card from its table."""
     traces: list[Any] = []
     scatter = go.Scattergl if gl else go.Scatter
-    common = {"legendgroup": status, "showlegend": False, "hoverinfo": "text", "name": status}
+    # On WebGL pages f4 dates (off by at most a few minutes, invisible at that scale) halve
+    # the bytes of every date; small pages keep exact f8.
+    dates: Literal["f4", "f8"] = "f4" if gl else "f8"
+    common = {"legendgroup": status, "showlegend": False, "name": status,
+              "hoverinfo": "text" if hover is not None else "none"}  # fmt: skip
+
+    def cards(chosen: list[Glyph]) -> dict[str, Any]:
+        numbers = [g.number for g in chosen]
+        if hover is None:
+            return {"customdata": typed_array(numbers, "i4")}
+        return {"customdata": numbers, "hovertext": [hover[(g.number, g.lane)] for g in chosen]}
+
     for kind in ("band", "bar", "fuzzy-point", "point"):
         chosen = [g for g in glyphs if g.kind == kind]
         if not chosen:
             continue
-        texts = [hover[(g.number, g.lane)] for g in chosen]
-        numbers = [g.number for g in chosen]
         style = _status_style(status, kind, gl)
         rows = typed_array([g.row for g in chosen], "f4")
         if kind in ("bar", "band") and not gl:
@@ -110,8 +124,8 @@ def _event_traces(
                 go.Bar(
                     orientation="h", base=typed_array([g.start for g in chosen], "f8"),
                     x=typed_array([g.end - g.start for g in chosen], "f8"), y=rows,
-                    width=0.82 if kind == "band" else 0.56, hovertext=texts,
-                    customdata=numbers, meta="events", **style, **common,
+                    width=0.82 if kind == "band" else 0.56, meta="events",
+                    **cards(chosen), **style, **common,
                     selected={"marker": {"opacity": 1}},
                     unselected={"marker": {"opacity": 0.1}},
                 )
@@ -119,15 +133,16 @@ def _event_traces(
             continue
         if kind in ("bar", "band"):
             # WebGL has no bars: a thick line per span, gaps between spans, hover on a
-            # marker at its middle.
-            xs: list[float | None] = []
-            ys: list[float | None] = []
+            # marker at its middle. NaN (a gap) keeps the arrays typed and small.
+            xs: list[float] = []
+            ys: list[float] = []
             for g in chosen:
-                xs += [g.start, g.end, None]
-                ys += [g.row, g.row, None]
+                xs += [g.start, g.end, _GAP]
+                ys += [g.row, g.row, _GAP]
             traces.append(
                 scatter(
-                    x=xs, y=ys, mode="lines", hoverinfo="skip", meta="segments",
+                    x=typed_array(xs, dates), y=typed_array(ys, "f4"), mode="lines",
+                    hoverinfo="skip", meta="segments",
                     line={"color": COLOURS[status], "width": 8 if kind == "band" else 4,
                           "dash": LINE_DASH.get(status, "solid")},
                     opacity=style["opacity"], legendgroup=status, showlegend=False,
@@ -135,8 +150,8 @@ def _event_traces(
             )  # fmt: skip
         traces.append(
             scatter(
-                x=typed_array([g.anchor for g in chosen], "f8"), y=rows, mode="markers",
-                hovertext=texts, customdata=numbers, meta="events", **style, **common,
+                x=typed_array([g.anchor for g in chosen], dates), y=rows, mode="markers",
+                meta="events", **cards(chosen), **style, **common,
                 selected={"marker": {"opacity": 1}},
                 unselected={"marker": {"opacity": 0.1}},
             )
@@ -146,11 +161,10 @@ def _event_traces(
         # An arrow at the as-of day: the span has no known end yet.
         traces.append(
             scatter(
-                x=typed_array([g.end for g in ongoing], "f8"),
+                x=typed_array([g.end for g in ongoing], dates),
                 y=typed_array([g.row for g in ongoing], "f4"), mode="markers",
                 marker={"symbol": "triangle-right", "size": 10, "color": COLOURS[status]},
-                hovertext=[hover[(g.number, g.lane)] for g in ongoing],
-                customdata=[g.number for g in ongoing], meta="open",
+                meta="open", **cards(ongoing),
                 selected={"marker": {"opacity": 1}},
                 unselected={"marker": {"opacity": 0.1}}, **common,
             )
@@ -158,27 +172,37 @@ def _event_traces(
     return traces
 
 
-def _link_trace(glyphs: list[Glyph], events: Sequence[Event]) -> Any | None:
-    """Thin connectors for `related` links between two shown events (first glyph of each)."""
+def _link_trace(glyphs: list[Glyph], events: Sequence[Event], gl: bool) -> Any | None:
+    """Thin connectors for `related` links between two shown events (first glyph of each);
+    on WebGL pages drawn with WebGL from typed arrays, gaps as NaN."""
     first: dict[str, Glyph] = {}
     for glyph in glyphs:
         first.setdefault(glyph.event.id, glyph)
-    xs: list[int | None] = []
+    gap = _GAP if gl else None
+    xs: list[float | None] = []
     ys: list[float | None] = []
     for event in events:
         for link in event.related:
             a, b = first.get(event.id), first.get(link.event)
             if a is None or b is None or a is b:
                 continue
-            xs += [a.anchor, b.anchor, None]
-            ys += [a.row, b.row, None]
+            xs += [a.anchor, b.anchor, gap]
+            ys += [a.row, b.row, gap]
     if not xs:
         return None
-    return go.Scatter(
-        x=xs, y=ys, mode="lines", name="related events", legendgroup="links",
-        line={"color": "#9aa3ae", "width": 1, "dash": "dot"}, hoverinfo="skip",
-        meta="links", legendrank=900, visible="legendonly",
-    )  # fmt: skip
+    if gl:
+        return go.Scattergl(
+            x=typed_array(cast(list[float], xs), "f4"),
+            y=typed_array(cast(list[float], ys), "f4"), mode="lines", **_LINK_STYLE,
+        )  # fmt: skip
+    return go.Scatter(x=xs, y=ys, mode="lines", **_LINK_STYLE)
+
+
+_LINK_STYLE: dict[str, Any] = {
+    "name": "related events", "legendgroup": "links",
+    "line": {"color": "#9aa3ae", "width": 1, "dash": "dot"}, "hoverinfo": "skip",
+    "meta": "links", "legendrank": 900, "visible": "legendonly",
+}  # fmt: skip
 
 
 def _legend_trace(status: str, count: int) -> Any:
@@ -211,12 +235,18 @@ def timeline_figure(
     glyphs, lanes, labelled = layout_glyphs(events, group_by, as_of)
     gl = len(glyphs) > WEBGL_ABOVE
     actors, index = collection.actor_index, collection.event_index
-    hover = {
-        (g.number, g.lane): event_hover(
-            g.event, actors, index, g.role, with_click=bool(g.event.sources)
-        )
-        for g in glyphs
-    }
+    # Large pages send one compact table and the browser builds cards and search from it:
+    # a card per glyph would be most of the page (hundreds of bytes an event).
+    hover = (
+        None
+        if gl
+        else {
+            (g.number, g.lane): event_hover(
+                g.event, actors, index, g.role, with_click=bool(g.event.sources)
+            )
+            for g in glyphs
+        }
+    )
     as_of_ms = day_ms(as_of) + DAY_MS // 2
     first = min([g.start for g in glyphs] + [as_of_ms])
     last = max([g.end for g in glyphs] + [as_of_ms])
@@ -230,7 +260,7 @@ def timeline_figure(
             continue
         traces.append(_legend_trace(status, counts[status]))
         traces += _event_traces(mine, status, hover, gl)
-    links = _link_trace(glyphs, events) if group_by in ("type", "status") else None
+    links = _link_trace(glyphs, events, gl) if group_by in ("type", "status") else None
     if links is not None:
         traces.append(links)
 
@@ -328,7 +358,9 @@ def timeline_figure(
                          "buttons": buttons, "bgcolor": "#f3f5fa", "bordercolor": "#c8ced8",
                          "font": {"size": 11}}],
         "barmode": "overlay",
-        "meta": {
+        "meta": event_table(events, actors, _first_url) | {"span": span_text(events, as_of)}
+        if gl
+        else {
             "ids": [event.id for event in events],
             "urls": [_first_url(event) for event in events],
             "search": [search_text(event, actors) for event in events],

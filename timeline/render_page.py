@@ -34,12 +34,14 @@ _FIGURE_SCRIPT = """(function () {
   var config = {responsive: true, displaylogo: false, scrollZoom: false,
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
     toImageButtonOptions: {filename: "timeline", scale: 2}};
+  var table = fig.layout.meta && fig.layout.meta.table;
   Plotly.newPlot(gd, fig.data, fig.layout, config).then(function () {
+    if (table) hoverCards(gd, table);
     gd.on("plotly_click", function (event) {
       var point = event && event.points && event.points[0];
       if (!point || typeof point.customdata !== "number") return;
-      var urls = (gd.layout.meta && gd.layout.meta.urls) || [];
-      var url = urls[point.customdata];
+      var n = point.customdata, url = ((gd.layout.meta || {}).urls || [])[n];
+      if (table && table.urlDir[n] >= 0) url = table.urlDirs[table.urlDir[n]] + table.urlRest[n];
       if (typeof url === "string" && /^https?:\\/\\//i.test(url)) {
         window.open(url, "_blank", "noopener,noreferrer");
       }
@@ -47,13 +49,70 @@ _FIGURE_SCRIPT = """(function () {
     gd.setAttribute("data-ready", "true");
     gd.dispatchEvent(new CustomEvent("timeline:ready"));
   });
+  // Large pages: the hover card of an event, built from the page's event table. Every
+  // string goes in with textContent, never as HTML.
+  function hoverCards(gd, t) {
+    var STATUS = ["occurred", "scheduled (announced or agreed)",
+      "proposed (under discussion, not scheduled)", "postponed", "cancelled"];
+    var box = document.createElement("div");
+    box.className = "timeline-card";
+    box.setAttribute("role", "tooltip");
+    box.style.cssText = "position:fixed;display:none;z-index:10;max-width:30rem;" +
+      "padding:6px 9px;background:#fff;border:1px solid #aab2bd;border-radius:3px;" +
+      "font:12px system-ui,sans-serif;color:#1f2630;pointer-events:none;" +
+      "box-shadow:0 1px 4px rgba(0,0,0,.15)";
+    document.body.appendChild(box);
+    function line(parts) {
+      var row = document.createElement("div");
+      parts.forEach(function (part) {
+        var el = document.createElement(part[1] || "span");
+        el.textContent = part[0];
+        if (part[2]) el.style.color = part[2];
+        row.appendChild(el);
+      });
+      box.appendChild(row);
+    }
+    function sure(flags) {
+      var notes = [];
+      if ((flags & 3) === 1) notes.push("month precision: some time in the month");
+      if ((flags & 3) === 2) notes.push("year precision: some time in the year");
+      if (flags & 4) notes.push("approximate");
+      if (flags & 8) notes.push("uncertain");
+      if (flags & 16) notes.push("ongoing, no end known");
+      return notes.join("; ");
+    }
+    gd.on("plotly_hover", function (event) {
+      var point = event && event.points && event.points[0];
+      var n = point && point.customdata;
+      if (typeof n !== "number" || !(n >= 0 && n < t.titles.length)) return;
+      box.textContent = "";
+      line([[t.titles[n], "b"]]);
+      line([[t.labels[n] + "  \u00b7  " + STATUS[parseInt(t.status[n], 32)] + "  \u00b7  " +
+        t.typeNames[t.types[n]].replace(/-/g, " ")]]);
+      var flags = sure(parseInt(t.flags[n], 32));
+      if (flags) line([[flags, "i"]]);
+      var who = t.actors[n].map(function (a) { var r = t.actorNames[a]; return r[1] || r[0]; });
+      if (who.length) line([["who: ", "b"], [who.slice(0, 8).join(", ") +
+        (who.length > 8 ? ", and " + (who.length - 8) + " more" : "")]]);
+      var tags = t.tags[n].map(function (i) { return t.tagNames[i]; });
+      if (tags.length) line([["tags: ", "b"], [tags.join(", ")]]);
+      if (t.urlDir[n] >= 0) line([["click to open the source", "span", "#5b6470"]]);
+      var mouse = event.event || {};
+      var x = (mouse.clientX || 0) + 14, y = (mouse.clientY || 0) + 14;
+      box.style.display = "block";
+      box.style.left = Math.max(0, Math.min(x, window.innerWidth - box.offsetWidth - 4)) + "px";
+      box.style.top = (y + box.offsetHeight > window.innerHeight
+        ? Math.max(0, y - box.offsetHeight - 28) : y) + "px";
+    });
+    gd.on("plotly_unhover", function () { box.style.display = "none"; });
+  }
 })();"""
 
 
-def typed_array(values: Sequence[float], dtype: Literal["f4", "f8"]) -> dict[str, str]:
+def typed_array(values: Sequence[float], dtype: Literal["f4", "f8", "i4"]) -> dict[str, str]:
     """Numbers as a plotly.js typed array (little-endian, base64): about 11 bytes a date
     instead of 24 for an ISO string, and no parsing in the browser."""
-    code = "f" if dtype == "f4" else "d"
+    code = {"f4": "f", "f8": "d", "i4": "i"}[dtype]
     packed = struct.pack(f"<{len(values)}{code}", *values)
     return {"dtype": dtype, "bdata": base64.b64encode(packed).decode("ascii")}
 

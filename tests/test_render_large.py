@@ -1,0 +1,131 @@
+"""Large pages (WebGL): one compact event table instead of a hover card per glyph."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import struct
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ACTORS, build_tree
+from test_render import HOSTILE_TITLES, generated_yaml, hostile_files
+
+from timeline.loading import load_collection
+from timeline.render import WEBGL_ABOVE, render_html, timeline_figure
+from timeline.render_page import plotly_js
+
+AS_OF = date(2014, 9, 13)
+COUNT = WEBGL_ABOVE + 500
+
+
+def _ints(value: Any) -> list[int]:
+    assert value["dtype"] == "i4"
+    raw = base64.b64decode(value["bdata"])
+    return list(struct.unpack(f"<{len(raw) // 4}i", raw))
+
+
+def _figure_json(page: str) -> dict[str, Any]:
+    found = re.search(r'id="timeline-figure">(.*?)</script>', page, re.S)
+    assert found is not None
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+def test_large_figure_has_no_cards_and_one_table(tmp_path: Path) -> None:
+    root = build_tree(
+        tmp_path / "events", {"actors.yaml": ACTORS, "many.yaml": generated_yaml(COUNT)}
+    )
+    big = load_collection(root)
+    fig = timeline_figure(big.events, big, as_of=AS_OF)
+    events = [t for t in fig.data if t.meta in ("events", "open")]
+    assert events and all(t.hoverinfo == "none" and t.hovertext is None for t in events)
+    assert all(t.hovertemplate is None for t in fig.data)
+    table = fig.layout.meta["table"]
+    assert "search" not in fig.layout.meta and "ids" not in fig.layout.meta
+    # every point's number leads to its own event's row
+    for trace in events:
+        for n in _ints(trace.customdata)[:50]:
+            event = big.events[int(n)]
+            assert table["titles"][int(n)] == event.title
+            assert table["labels"][int(n)] == event.date.label
+            url = table["urlDirs"][table["urlDir"][int(n)]] + table["urlRest"][int(n)]
+            assert url == event.sources[0].url
+
+
+def test_large_page_is_plotly_plus_a_little_per_event(tmp_path: Path) -> None:
+    root = build_tree(
+        tmp_path / "events", {"actors.yaml": ACTORS, "many.yaml": generated_yaml(COUNT)}
+    )
+    big = load_collection(root)
+    page = render_html(big.events, big, as_of=AS_OF)
+    figure = len(page) - len(plotly_js())
+    # was about 700 bytes an event with a ready card per glyph; the page around the figure
+    # adds about 8 here
+    assert figure / COUNT < 120, figure / COUNT
+
+
+def test_large_table_keeps_hostile_text_plain_and_out_of_code(tmp_path: Path) -> None:
+    files = hostile_files() | {"many.yaml": generated_yaml(COUNT)}
+    files["actors.yaml"] += ACTORS
+    root = build_tree(tmp_path / "events", files)
+    big = load_collection(root)
+    assert not big.problems
+    page = render_html(big.events, big, as_of=AS_OF)
+    figure = _figure_json(page)
+    assert set(HOSTILE_TITLES) <= set(figure["layout"]["meta"]["table"]["titles"])
+    block = re.search(r'id="timeline-figure">(.*?)</script>', page, re.S)
+    assert block is not None and "<" not in block.group(1)
+
+
+@pytest.mark.browser
+def test_large_page_hover_card_and_search(browser: Any, tmp_path: Path) -> None:
+    files = hostile_files() | {"many.yaml": generated_yaml(COUNT, seed_day=date(1995, 1, 1))}
+    files["actors.yaml"] += ACTORS
+    root = build_tree(tmp_path / "events", files)
+    big = load_collection(root)
+    path = tmp_path / "big.html"
+    path.write_text(render_html(big.events, big, as_of=AS_OF), encoding="utf-8")
+    number = next(i for i, e in enumerate(big.events) if e.title == HOSTILE_TITLES[0])
+    context = browser.new_context(viewport={"width": 1400, "height": 4200})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("#timeline[data-ready]", timeout=20000)
+    spot = page.evaluate(
+        """(n) => {
+          const gd = document.getElementById("timeline");
+          const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+          const box = gd.querySelector(".draglayer .nsewdrag").getBoundingClientRect();
+          for (const t of gd._fullData) {
+            if (t.meta !== "events") continue;
+            for (let i = 0; i < t._length; i++) {
+              if (t.customdata[i] === n) {
+                return [box.left + xa.d2p(t.x[i]), box.top + ya.d2p(t.y[i])];
+              }
+            }
+          }
+          return null;
+        }""",
+        number,
+    )
+    assert spot is not None
+    page.mouse.move(spot[0] - 40, spot[1] - 40)
+    page.mouse.move(spot[0], spot[1])
+    card = page.locator(".timeline-card")
+    card.wait_for(state="visible", timeout=5000)
+    text = card.inner_text()
+    # hostile events lie apart from the rest, a day from each other: one of them is shown
+    assert any(text.startswith(title) for title in HOSTILE_TITLES), text  # text, not markup
+    assert "Evil & Co" in text and "click to open the source" in text
+    assert card.locator("img, script, a, svg").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
+    page.fill("#search", "<img src=x onerror=window.__pwned=1")
+    page.wait_for_timeout(300)
+    assert page.locator("#count").inner_text() == f"1 of {len(big.events)} match"
+    assert errors == []
+    context.close()
