@@ -87,9 +87,14 @@ event_data = st.fixed_dictionaries(
             st.fixed_dictionaries({"event": slug, "relation": st.sampled_from(RELATIONS)}),
             max_size=2,
         ),
-        "updates": st.lists(update, max_size=2),
+        # updates are kept oldest first (a date-order error otherwise)
+        "updates": st.lists(update, max_size=2).map(lambda items: sorted(items, key=_day_of)),
     },
 )
+
+
+def _day_of(update: dict[str, Any]) -> str:
+    return str(update["date"])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

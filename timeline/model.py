@@ -292,6 +292,18 @@ class Update(Record):
     source: Source | None = None
 
 
+def _oldest_first(updates: list[Update]) -> list[Update]:
+    for index in range(1, len(updates)):
+        if updates[index].date < updates[index - 1].date:
+            raise PydanticCustomError(
+                "date-order",
+                "the entry of {day} (item {index}) is dated before the one above it; "
+                "keep updates oldest first",
+                {"index": index, "day": updates[index].date.isoformat()},
+            )
+    return updates
+
+
 class Event(Placed):
     """One diplomatic event."""
 
@@ -309,7 +321,9 @@ class Event(Placed):
     sources: Annotated[list[Source], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
     tags: Annotated[list[Slug], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
     related: Annotated[list[Related], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
-    updates: Annotated[list[Update], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
+    updates: Annotated[
+        list[Update], BeforeValidator(_none_as_empty), AfterValidator(_oldest_first)
+    ] = Field(default_factory=list)
 
     def sort_key(self) -> tuple[datetime.date, datetime.date, str]:
         """Events sort by earliest day, then latest day (open last), then id."""
