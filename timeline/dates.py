@@ -208,6 +208,11 @@ def _make_part(
     return _Part(written, year, month, day, qualifier or "", the_day, the_day)
 
 
+def day_label(day: date) -> str:
+    """`17 Feb 2014`, with our own month names (strftime's follow the locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year:04d}"
+
+
 def _plain_label(part: _Part) -> str:
     if part.month is None:
         return f"{part.year:04d}"

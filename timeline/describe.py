@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from timeline.dates import day_label
 from timeline.loading import Collection
 from timeline.model import Actor, Event, Source, country_codes
 
@@ -30,9 +31,7 @@ def source_label(source: Source) -> str:
     """`Title — Publisher, 13 Sep 2014 <url>`."""
     parts = [source.title or source.url or ""]
     detail = ", ".join(
-        x
-        for x in (source.publisher, source.published and source.published.strftime("%-d %b %Y"))
-        if x
+        x for x in (source.publisher, source.published and day_label(source.published)) if x
     )
     text = parts[0] + (f" — {detail}" if detail else "")
     if source.url and source.title:

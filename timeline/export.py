@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
-from timeline.dates import parse_date
+from timeline.dates import day_label, parse_date
 from timeline.describe import actor_label, location_label, source_label
 from timeline.loading import Collection
 from timeline.model import Event, Source
@@ -224,7 +224,7 @@ def _source_html(source: Source) -> str:
         href = html.escape(url, quote=True)
         title = f'<a href="{href}" target="_blank" rel="noopener">{title}</a>'
     detail = ", ".join(
-        x for x in (source.publisher, source.published and source.published.strftime("%-d %b %Y"))
+        x for x in (source.publisher, source.published and day_label(source.published))
         if x
     )  # fmt: skip
     return f"<li>{title}{' — ' + _text(detail) if detail else ''}</li>"

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from timeline.dates import day_label
 from timeline.describe import location_label
 from timeline.model import Actor, Event
 
@@ -47,10 +48,6 @@ def short(text: str, limit: int) -> str:
 def _wrapped(text: str, width: int = _HOVER_WIDTH) -> str:
     # Wrap before escaping so an entity such as &amp; is never split across lines.
     return "<br>".join(escape(line) for line in textwrap.wrap(text, width) or [""])
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year:04d}"
 
 
 def how_sure(event: Event) -> str:
@@ -120,7 +117,7 @@ def event_hover(
         source = event.sources[0]
         bits = [source.publisher or source.title or source.url or ""]
         if source.published:
-            bits.append(_day(source.published))
+            bits.append(day_label(source.published))
         lines.append("<b>source:</b> " + escape(", ".join(b for b in bits if b)))
     for link in event.related[:_MAX_RELATED]:
         target = index.get(link.event)
