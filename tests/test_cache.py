@@ -9,6 +9,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ from conftest import ACTORS, SEED, build_tree, event_yaml
 from typer.testing import Result
 
 import timeline.cache
+import timeline.checks
 import timeline.loading
 from timeline.cache import ContentCache
+from timeline.checks import validate_collection
 from timeline.loading import Collection, load_collection
 
 # `timeline.cli.app` as an attribute is the Typer app; the module is what is patched here.
@@ -219,10 +222,12 @@ def test_damaged_cache_changes_nothing(
     root = tree({"actors.yaml": ACTORS, "a.yaml": FULL_EVENT, "b.yaml": "id: [\n"})
     reference = snapshot(load_collection(root))
     load(root, tmp_path / "c")
-    (pack,) = (tmp_path / "c").iterdir()
-    pack.write_bytes(damage(pack.read_bytes()))
-    assert snapshot(load(root, tmp_path / "c")) == reference
-    assert snapshot(load(root, tmp_path / "c")) == reference  # and it was written again
+    files = sorted((tmp_path / "c").iterdir())
+    assert [file.suffix for file in files] == [".pack", ".records"]
+    for file in files:
+        file.write_bytes(damage(file.read_bytes()))
+        assert snapshot(load(root, tmp_path / "c")) == reference
+        assert snapshot(load(root, tmp_path / "c")) == reference  # and it was written again
 
 
 def test_checksummed_but_malformed_entry_is_a_miss(
@@ -266,7 +271,8 @@ def test_cache_folder_from_environment(
     shutil.copytree(SEED, tmp_path / "events")
     monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert cli("list", "--format", "json").exit_code == 0
-    assert [p.suffix for p in (tmp_path / "elsewhere").iterdir()] == [".pack"]
+    suffixes = sorted(p.suffix for p in (tmp_path / "elsewhere").iterdir())
+    assert suffixes == [".checked", ".pack", ".records"]
     assert not [p for p in (tmp_path / "elsewhere").iterdir() if p.name.endswith(".tmp")]
 
 
@@ -307,3 +313,77 @@ def test_no_progress_bar_for_small_work(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(sys, "stderr", stream)
     app_module.load_checked(root, date(2014, 9, 13), use_cache=False)
     assert stream.getvalue() == ""
+
+
+@pytest.fixture
+def checks_run(monkeypatch: pytest.MonkeyPatch) -> list[date]:
+    """The as-of days the checks across the collection actually ran for."""
+    seen: list[date] = []
+    original = timeline.checks.check_collection
+
+    def counting(collection: Any, as_of: date, **kwargs: Any) -> Any:
+        seen.append(as_of)
+        return original(collection, as_of, **kwargs)
+
+    monkeypatch.setattr(timeline.checks, "check_collection", counting)
+    return seen
+
+
+def test_validate_needs_no_records_from_a_warm_cache(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    parses: list[str], checks_run: list[date],
+) -> None:  # fmt: skip
+    shutil.copytree(CASES / "duplicate-id-across-files" / "events", tmp_path / "events")
+    cli("validate", "--as-of", "2014-09-13")
+    fresh = cli("validate", "--as-of", "2014-10-01", "--no-cache")
+    parses.clear()
+    checks_run.clear()
+    monkeypatch.setattr(timeline.cache, "decode_records", lambda *args: 1 / 0)
+    warm = cli("validate", "--as-of", "2014-10-01")  # another day: the checks run again
+    assert (warm.stdout, warm.exit_code) == (fresh.stdout, fresh.exit_code)
+    assert "duplicate-id" in warm.stdout
+    assert parses == [] and checks_run == [date(2014, 10, 1)]
+
+
+def test_the_checks_result_is_reused_only_for_the_same_files_and_day(
+    cli: Callable[..., Result], tmp_path: Path, checks_run: list[date]
+) -> None:
+    shutil.copytree(SEED, tmp_path / "events")
+    first = cli("validate", "--as-of", "2014-09-13")
+    again = cli("validate", "--as-of", "2014-09-13")
+    assert checks_run == [date(2014, 9, 13)]  # the second run knew the answer
+    assert (again.stdout, again.exit_code) == (first.stdout, first.exit_code)
+    # the same bytes under another name, and a copy: other files, checked again
+    edited = tmp_path / "events" / "2014" / "copy.yaml"
+    shutil.copy(next((tmp_path / "events" / "2014").glob("*.yaml")), edited)
+    changed = cli("validate", "--as-of", "2014-09-13")
+    assert len(checks_run) == 2 and changed.exit_code == 1 and "duplicate-id" in changed.stdout
+    edited.unlink()
+    assert cli("validate", "--as-of", "2014-09-13").stdout == first.stdout
+    assert len(checks_run) == 3
+    assert cli("list", "--as-of", "2014-09-13", "--format", "json").exit_code == 0
+    assert len(checks_run) == 3  # other commands reuse it too
+
+
+def test_records_of_a_file_validate_parsed_are_kept_by_the_next_reader(
+    tree: Callable[..., Path], tmp_path: Path, parses: list[str], settled: None
+) -> None:
+    root = tree({f"e{n:02d}.yaml": event_yaml(f"e{n:02d}") for n in range(20)})
+    cache = partial(ContentCache, root, tmp_path / "c")
+    as_of = date(2014, 9, 13)
+    validate_collection(root, as_of, cache=cache())
+    (root / "e07.yaml").write_text(event_yaml("e07", title="Changed"), encoding="utf-8")
+    records = (tmp_path / "c").glob("*.records")
+    before = next(records).read_bytes()
+    parses.clear()
+    assert validate_collection(root, as_of, cache=cache())[:2] == (20, 20)
+    assert [Path(p).name for p in parses] == ["e07.yaml"]
+    # validate needed no records: it left the records file alone rather than rewrite it
+    assert next((tmp_path / "c").glob("*.records")).read_bytes() == before
+    parses.clear()
+    assert load(root, tmp_path / "c").event_index["e07"].title == "Changed"
+    # the one file whose records were not kept
+    assert [Path(p).name for p in parses] == ["e07.yaml"]
+    parses.clear()
+    assert load(root, tmp_path / "c").event_index["e07"].title == "Changed"
+    assert parses == []

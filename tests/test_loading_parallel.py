@@ -14,12 +14,15 @@ from conftest import SEED, build_tree, event_yaml
 import timeline.cache
 import timeline.loading
 from timeline.cache import ContentCache
+from timeline.facts import ActorFacts, EventFacts
 from timeline.loading import (
     Collection,
     collection_files,
+    collection_jobs,
     display_path,
     is_actor_file,
     load_collection,
+    load_outline,
     merge_results,
     read_file,
 )
@@ -60,8 +63,8 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
            if n % 3 == 0 else "")
         for n in range(60)
     })  # fmt: skip
-    build_tree(root, {"big.yaml": "# " + "x" * 3000 + "\n" + event_yaml("big")})
-    monkeypatch.setattr(timeline.loading, "MAX_FILE_BYTES", 2000)  # big.yaml: too-large
+    build_tree(root, {"big.yaml": "# " + "x" * 6000 + "\n" + event_yaml("big")})
+    monkeypatch.setattr(timeline.loading, "MAX_FILE_BYTES", 5000)  # big.yaml: too-large
     monkeypatch.setattr(timeline.loading, "PARALLEL_MIN_FILES", 1)
     monkeypatch.chdir(tmp_path)
     return root
@@ -139,3 +142,55 @@ def test_what_workers_cannot_send_is_parsed_here(
 
     monkeypatch.setattr(timeline.loading, "encode_records", refuse_some)
     assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
+
+
+def outline_of(root: Path, **kwargs: Any) -> list[Any]:
+    outline = load_outline(root, collection_jobs(root), **kwargs)
+    return [outline.events, outline.actors, outline.problems, outline.files]
+
+
+def test_outlines_without_records_agree_with_the_records(corpus: Path, tmp_path: Path) -> None:
+    # `validate` takes facts from workers and the cache instead of building records: they
+    # must be what the records themselves say, on every kind of broken input.
+    results = [
+        read_file(path, display_path(path), actors=is_actor_file(path, corpus))
+        for path in collection_files(corpus)
+    ]
+    expected = [
+        [EventFacts.of(event) for result in results for event in result.events],
+        [ActorFacts.of(actor) for result in results for actor in result.actors],
+        merge_results(corpus, results).problems,
+        len(results),
+    ]
+    assert len(expected[0]) > 80 and expected[1]
+    assert outline_of(corpus, workers=1) == expected
+    assert outline_of(corpus, workers=2) == expected
+    cache = partial(ContentCache, corpus, tmp_path / "c")
+    assert outline_of(corpus, workers=2, cache=cache()) == expected  # filling the cache
+    assert outline_of(corpus, workers=2, cache=cache()) == expected  # from the cache
+    assert load_collection(corpus, cache=cache()).outline.events == expected[0]
+
+
+@pytest.mark.parametrize("where", ["relative", "dotted", "absolute", "itself", "outside"])
+def test_jobs_name_files_as_display_path_does(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_tree(tmp_path / "work" / "events", {
+        "actors.yaml": "", "2014/a.yaml": "", "2014/sub/actors.yaml": "", "b.yml": "",
+    })  # fmt: skip
+    monkeypatch.chdir(root if where == "itself" else tmp_path / "work")
+    given = {
+        "relative": Path("events"),
+        "dotted": Path("./events/"),
+        "absolute": root,
+        "itself": Path("."),
+        "outside": Path("../work/events"),
+    }[where]
+    if where == "outside":
+        monkeypatch.chdir(tmp_path / "work" / "events" / "2014")
+        given = Path("../../events")
+    jobs = collection_jobs(given)
+    assert [display for _, display, _ in jobs] == [display_path(p) for p, _, _ in jobs]
+    assert [flag for _, _, flag in jobs] == [is_actor_file(p, given) for p, _, _ in jobs]
+    assert [p for p, _, _ in jobs] == collection_files(given)
+    assert sum(flag for _, _, flag in jobs) == 1

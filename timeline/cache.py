@@ -1,17 +1,26 @@
 """The content cache: each file's records and problems, kept by the hash of its bytes.
 
-One pack file per collection holds, for every file read, its identity on disk (inode,
-size, modification and change times), the BLAKE2b hash of its bytes, and its records
-and problems in a compact form. A file whose identity is unchanged is taken from the
-pack without being read; one whose identity changed is read and hashed, and taken from
-the pack when the hash still matches; anything else is parsed again. The pack is valid
-only for the same tool, format, Python and record code (see `_fingerprint`), so a
-change to the parser can never serve records parsed the old way.
+Three files per collection, in `TIMELINE_CACHE_DIR`:
+
+- the pack (`.pack`) holds, for every file read, its identity on disk (inode, size,
+  modification and change times), the BLAKE2b hash of its bytes, its problems, and the
+  facts the checks read of its records (`timeline.facts`): all that `validate` needs;
+- the records (`.records`) hold each file's records in a compact form, by the hash of
+  the bytes they were read from; only commands that use records read this file;
+- the last result of the checks across the collection (`.checked`), with the state it
+  was computed from (every file's name and hash, and the as-of day).
+
+A file whose identity is unchanged is taken from the pack without being read; one whose
+identity changed is read and hashed, and taken from the pack when the hash still
+matches; anything else is parsed again. Every file of the cache is valid only for the
+same tool, format, Python and record code (see `_fingerprint`), so a change to the
+parser or the checks can never serve results made the old way, and each carries a
+checksum so that a damaged one is never trusted.
 
 Records are stored as nested tuples of plain values and rebuilt without validation:
-they were validated when first read, and the pack carries a checksum so a damaged
-file is never trusted. `pickle` of the Pydantic models was measured at 0.96 s for
-10,000 events, slower than parsing them; this form loads in about a tenth of that.
+they were validated when first read. `pickle` of the Pydantic models was measured at
+0.96 s for 10,000 events, slower than parsing them; this form loads in about a tenth of
+that.
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ import sys
 import time
 import types
 import typing
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,6 +43,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from timeline.dates import DateSpan
+from timeline.facts import ActorFacts, EventFacts, pack_facts, unpack_facts
 from timeline.model import Actor, Event, Placed
 from timeline.problems import Problem
 from timeline.store import WriteError, write_atomic
@@ -58,6 +70,13 @@ def default_cache_dir() -> Path:
 def digest(data: bytes) -> bytes:
     """The hash a file's bytes are known by."""
     return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
+def _checksum(body: bytes) -> bytes:
+    """What tells a damaged cache file: CRC-32, as zip and PNG use for the same purpose.
+    It is not a content key (files are known by `digest`), and at 75 MB it takes 11 ms
+    where BLAKE2b takes 54 ms, on every warm run."""
+    return zlib.crc32(body).to_bytes(4, "big")
 
 
 def identity(stat: os.stat_result) -> Identity:
@@ -226,48 +245,69 @@ class Entry:
     digest: bytes
     actors: bool
     display: str
-    payload: bytes  # marshal of (events, actors, problems) as plain values
+    facts: bytes  # marshal of (facts, problems): all that validating needs
+
+
+#: A file's facts and problems, as `encode_facts` stores them, and its records.
+Packed = tuple[bytes, bytes]
+Facts = tuple[list[EventFacts], list[ActorFacts]]
 
 
 def encode_records(
-    display: str, events: list[Event], actors: list[Actor], problems: list[Problem]
-) -> bytes | None:
-    """A file's records and problems as bytes, or None if they cannot be stored faithfully."""
+    display: str, events: list[Event], actors: list[Actor], problems: list[Problem],
+    facts: Facts,
+) -> Packed | None:  # fmt: skip
+    """A file's facts, problems and records as bytes, or None if they cannot be stored
+    faithfully."""
     if any(p.path != display for p in problems) or any(
         r.path != display for r in (*events, *actors)
     ):
         return None  # positions are stored without the path: it must be the file's own
     try:
-        return marshal.dumps(
-            (
-                [_encode_model(event) for event in events],
-                [_encode_model(actor) for actor in actors],
-                [(p.line, p.column, p.level, p.code, p.message) for p in problems],
-            )
+        return (
+            marshal.dumps(
+                (
+                    pack_facts(*facts),
+                    [(p.line, p.column, p.level, p.code, p.message) for p in problems],
+                )
+            ),
+            marshal.dumps(
+                (
+                    [_encode_model(event) for event in events],
+                    [_encode_model(actor) for actor in actors],
+                )
+            ),
         )
     except (ValueError, TypeError):  # a value marshal cannot hold: parse this file each time
         return None
 
 
+def decode_facts(data: bytes, display: str) -> tuple[Facts, list[Problem]]:
+    """The facts and problems stored by `encode_records`, placed in `display`."""
+    facts, problems = marshal.loads(data)
+    return unpack_facts(facts), [
+        Problem(display, line, column, level, code, message)
+        for line, column, level, code, message in problems
+    ]
+
+
 def decode_records(
     payload: bytes, display: str, decoder: Decoder
-) -> tuple[list[Event], list[Actor], list[Problem]]:
-    """The records and problems stored by `encode_records`, placed in `display`."""
-    events, actors, problems = marshal.loads(payload)
+) -> tuple[list[Event], list[Actor]]:
+    """The records stored by `encode_records`, placed in `display`."""
+    events, actors = marshal.loads(payload)
     return (
         [decoder.model(Event, item, display) for item in events],
         [decoder.model(Actor, item, display) for item in actors],
-        [
-            Problem(display, line, column, level, code, message)
-            for line, column, level, code, message in problems
-        ],
     )
 
 
 def _fingerprint() -> bytes:
     """What the stored records depend on: the tool, the format, Python, and the code that
     reads and checks records (so that editing the parser invalidates every pack)."""
+    import timeline.checks
     import timeline.dates
+    import timeline.facts
     import timeline.loading
     import timeline.model
     import timeline.positions
@@ -277,20 +317,34 @@ def _fingerprint() -> bytes:
     hasher = hashlib.blake2b(digest_size=_DIGEST)
     hasher.update(f"{timeline.__version__}|{timeline.FORMAT_VERSION}|{sys.version}|"
                   f"{marshal.version}".encode())  # fmt: skip
-    modules = (timeline.dates, timeline.loading, timeline.model, timeline.positions,
-               timeline.problems, timeline.yamlread, sys.modules[__name__])  # fmt: skip
+    modules = (timeline.checks, timeline.dates, timeline.facts, timeline.loading,
+               timeline.model, timeline.positions, timeline.problems, timeline.yamlread,
+               sys.modules[__name__])  # fmt: skip
     for module in modules:
         hasher.update(Path(module.__file__ or "").read_bytes())
     return hasher.digest()
 
 
 class ContentCache:
-    """The pack of one collection: look files up, store what was parsed, save once."""
+    """The pack of one collection: look files up, store what was parsed, save once.
+
+    Besides the files, the pack remembers the result of the last run's checks across the
+    collection, with the state it was computed from (every file's hash and name, and the
+    as-of day): when nothing changed, the checks' result is known without running them.
+    """
 
     def __init__(self, root: Path, folder: Path | None = None) -> None:
         folder = folder if folder is not None else default_cache_dir()
         name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=_DIGEST).hexdigest()
         self.path = folder / f"{name}.pack"
+        # The last checks' result: small, and keyed by content, so kept in a file of its own
+        # (remembering it never rewrites the pack).
+        self.checked_path = folder / f"{name}.checked"
+        # The records, by the hash of the bytes they were read from: only commands that
+        # need records read this file, the largest of the three.
+        self.records_path = folder / f"{name}.records"
+        self._records: dict[bytes, bytes] | None = None  # read on first use
+        self._new_records: dict[bytes, bytes] = {}
         self.started = time.time_ns()
         self.decoder = Decoder()
         self._key = b""
@@ -304,26 +358,39 @@ class ContentCache:
             self._entries, scanned = {}, 0
         self._racy_after = scanned - _RACY_NS
 
-    def _read(self) -> tuple[dict[str, Entry], int]:
+    def _load(self, path: Path) -> Any:
+        """What a file of this cache holds, or None if it is missing, damaged or stale."""
         try:
-            data = self.path.read_bytes()
+            data = path.read_bytes()
         except OSError:
-            return {}, 0
-        header = len(_MAGIC) + 2 * _DIGEST
+            return None
+        header = len(_MAGIC) + _DIGEST + 4
         if not data.startswith(_MAGIC) or data[len(_MAGIC) : len(_MAGIC) + _DIGEST] != self._key:
-            return {}, 0
+            return None
         body = data[header:]
-        if digest(body) != data[len(_MAGIC) + _DIGEST : header]:
-            return {}, 0  # damaged: never trusted
-        scanned, raw = marshal.loads(body)
+        if _checksum(body) != data[len(_MAGIC) + _DIGEST : header]:
+            return None  # damaged: never trusted
+        return marshal.loads(body)
+
+    def _dump(self, path: Path, value: Any) -> None:
+        body = marshal.dumps(value)
+        with contextlib.suppress(WriteError, OSError):
+            write_atomic(path, _MAGIC + self._key + _checksum(body) + body)
+
+    def _read(self) -> tuple[dict[str, Entry], int]:
+        loaded = self._load(self.path)
+        if loaded is None:
+            return {}, 0
+        scanned, raw = loaded
         entries = {path: Entry(tuple(item[0]), *item[1:]) for path, item in raw.items()}
         return entries, scanned
 
-    def lookup(
-        self, path: Path, display: str, actors: bool
-    ) -> tuple[list[Event], list[Actor], list[Problem]] | None:
-        """The stored records and problems of a file if its content is unchanged, else None."""
+    def find(self, path: Path, display: str, actors: bool) -> Entry | None:
+        """The stored entry of a file if its content is unchanged, else None."""
         key = os.path.abspath(path)
+        entry = self._kept.get(key)
+        if entry is not None and entry.actors == actors and entry.display == display:
+            return entry  # confirmed earlier in this run
         entry = self._entries.get(key)
         if entry is None or entry.actors != actors or entry.display != display:
             return None
@@ -344,29 +411,109 @@ class ContentCache:
             if digest(data) != entry.digest:
                 return None
             if current != entry.identity:
-                entry = Entry(current, entry.digest, actors, display, entry.payload)
+                entry = Entry(current, entry.digest, actors, display, entry.facts)
                 self._changed = True
-        try:
-            records = decode_records(entry.payload, display, self.decoder)
-        except Exception:
-            return None
         self._kept[key] = entry
-        return records
+        return entry
+
+    def lookup(
+        self, path: Path, display: str, actors: bool, *, records: bool = True
+    ) -> tuple[Facts, list[Problem], tuple[list[Event], list[Actor]] | None] | None:
+        """A file's stored facts and problems, and (with `records`) its records, if its
+        content is unchanged; else None."""
+        entry = self.find(path, display, actors)
+        if entry is None:
+            return None
+        try:
+            facts, problems = decode_facts(entry.facts, display)
+            built = None
+            if records:
+                payload = self._payload(entry.digest)
+                if payload is None:
+                    return None  # parsed again, and its records kept this time
+                built = decode_records(payload, display, self.decoder)
+        except Exception:
+            del self._kept[os.path.abspath(path)]
+            return None
+        return facts, problems, built
+
+    def _payload(self, key: bytes) -> bytes | None:
+        if self._records is None:
+            loaded = self._load(self.records_path) if self._key else None
+            self._records = loaded if isinstance(loaded, dict) else {}
+        return self._new_records.get(key) or self._records.get(key)
 
     def store(self, path: Path, display: str, actors: bool, stamp: tuple[Identity, bytes],
-              payload: bytes) -> None:  # fmt: skip
+              packed: Packed) -> None:  # fmt: skip
         """Remember what a file (as identified by `stamp`) holds."""
-        self._kept[os.path.abspath(path)] = Entry(stamp[0], stamp[1], actors, display, payload)
+        self._kept[os.path.abspath(path)] = Entry(stamp[0], stamp[1], actors, display, packed[0])
+        self._new_records[stamp[1]] = packed[1]
         self._changed = True
+
+    def forget(self, path: Path) -> None:
+        """Know nothing of a file in this run (it could not be read after all)."""
+        if self._kept.pop(os.path.abspath(path), None) is not None:
+            self._changed = True
+
+    def state(self, files: Sequence[tuple[Path, str, bool]]) -> bytes | None:
+        """What the files of a run are, as one hash of their names and contents, if every
+        one of them is known to this pack in this run; else None."""
+        hasher = hashlib.blake2b(digest_size=_DIGEST)
+        for path, display, actors in files:
+            entry = self._kept.get(os.path.abspath(path))
+            if entry is None or entry.display != display or entry.actors != actors:
+                return None
+            hasher.update(b"%d\0%s\0%s\0" % (actors, display.encode(), entry.digest))
+        return hasher.digest()
+
+    def checked(self, state: bytes, as_of: date) -> tuple[int, int, list[Problem]] | None:
+        """The files, events and problems the checks found in `state` on `as_of`, if known."""
+        try:
+            found = self._load(self.checked_path) if self._key else None
+            if found is None or tuple(found[:2]) != (state, as_of.toordinal()):
+                return None
+            _, _, files, events, problems = found
+            return files, events, [Problem(*p) for p in problems]
+        except Exception:
+            return None
+
+    def remember(self, state: bytes, as_of: date, files: int, events: int,
+                 problems: Sequence[Problem]) -> None:  # fmt: skip
+        """Keep what the checks found in `state` on `as_of`."""
+        if not self._key:
+            return  # the fingerprint could not be made: nothing is trusted or kept
+        rows = [(p.path, p.line, p.column, p.level, p.code, p.message) for p in problems]
+        self._dump(self.checked_path, (state, as_of.toordinal(), files, events, rows))
 
     def save(self) -> None:
         """Write the pack if anything changed; a cache that cannot be written is no error."""
-        if not self._changed and self._kept.keys() == self._entries.keys():
+        if not self._key or (not self._changed and self._kept.keys() == self._entries.keys()):
             return
         raw = {
-            path: (entry.identity, entry.digest, entry.actors, entry.display, entry.payload)
+            path: (entry.identity, entry.digest, entry.actors, entry.display, entry.facts)
             for path, entry in self._kept.items()
         }
-        body = marshal.dumps((self.started, raw))
-        with contextlib.suppress(WriteError, OSError):
-            write_atomic(self.path, _MAGIC + self._key + digest(body) + body)
+        self._dump(self.path, (self.started, raw))
+        self._entries, self._changed = dict(self._kept), False  # saving again: nothing to do
+        self._save_records()
+
+    def _save_records(self) -> None:
+        """Write the records of new files beside those kept, dropping those of files gone.
+
+        A run that read no records (`validate`) and parsed only a few files leaves the
+        records file as it is, rather than read and rewrite its many megabytes for them:
+        a later run that needs those records parses the few files again, and keeps them.
+        """
+        if not self._new_records:
+            return
+        if self._records is None and len(self._new_records) * 10 < len(self._kept):
+            return
+        kept = {entry.digest for entry in self._kept.values()}
+        old = self._records if self._records is not None else {}
+        if self._records is None and len(self._new_records) < len(kept):
+            self._payload(b"")  # reads the file: records of unchanged files stay in it
+            old = self._records or {}
+        records = {key: payload for key, payload in old.items() if key in kept}
+        records.update((k, v) for k, v in self._new_records.items() if k in kept)
+        self._dump(self.records_path, records)
+        self._records, self._new_records = records, {}

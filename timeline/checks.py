@@ -1,34 +1,53 @@
-"""Checks across the whole collection: one small function per check, each yielding problems."""
+"""Checks across the whole collection: one small function per check, each yielding problems.
+
+The checks read each record's facts (`timeline.facts`), not the records themselves, so a
+collection can be checked straight from the content cache.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-from timeline.loading import Collection, Locator
-from timeline.model import Actor, Event
+from timeline.cache import ContentCache
+from timeline.facts import ActorFacts, EventFacts, Outline, day
+from timeline.loading import (
+    Collection,
+    Job,
+    Locator,
+    Progress,
+    collection_jobs,
+    load_collection,
+    load_outline,
+)
 from timeline.problems import Problem, did_you_mean, sort_problems
 
 
 @dataclass(slots=True)
 class Context:
-    """What every check sees: the collection, the as-of day, and a way to place problems."""
+    """What every check sees: the outline, the as-of day, and a way to place problems."""
 
-    collection: Collection
+    outline: Outline
     as_of: date
     locator: Locator = field(default_factory=Locator)
-    event_ids: set[str] = field(init=False)
-    actors: dict[str, Actor] = field(init=False)
+    today: int = field(init=False)  # the as-of day as an ordinal, as the facts hold days
+    events: dict[str, EventFacts] = field(init=False)  # by id, the first where repeated
+    actors: dict[str, ActorFacts] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.event_ids = {event.id for event in self.collection.events}
-        self.actors = self.collection.actor_index
+        self.today = self.as_of.toordinal()
+        self.events = {}
+        for event in self.outline.events:
+            self.events.setdefault(event.id, event)
+        self.actors = {}
+        for actor in self.outline.actors:
+            self.actors.setdefault(actor.id, actor)
 
     def problem(
         self,
-        record: Event | Actor,
+        record: EventFacts | ActorFacts,
         loc: tuple[str | int, ...],
         level: str,
         code: str,
@@ -45,19 +64,23 @@ class Context:
 Check = Callable[[Context], Iterator[Problem]]
 
 
-def _where(record: Event | Actor) -> str:
+def _where(record: EventFacts | ActorFacts) -> str:
     return f"{record.path}:{record.line}"
 
 
 def _duplicates(
-    records: Sequence[Event] | Sequence[Actor], what: str, ctx: Context
+    records: Sequence[EventFacts] | Sequence[ActorFacts],
+    first: Mapping[str, EventFacts | ActorFacts],
+    what: str,
+    ctx: Context,
 ) -> Iterator[Problem]:
-    by_id: dict[str, list[Event | Actor]] = defaultdict(list)
+    # Groups are made only for repeated ids: `first` (the index by id) already tells them.
+    repeated: dict[str, list[EventFacts | ActorFacts]] = {}
     for record in records:
-        by_id[record.id].append(record)
-    for record_id, group in by_id.items():
-        if len(group) < 2:
-            continue
+        seen = first[record.id]
+        if seen is not record:
+            repeated.setdefault(record.id, [seen]).append(record)
+    for record_id, group in repeated.items():
         for record in group:
             others = ", ".join(_where(other) for other in group if other is not record)
             yield ctx.problem(
@@ -72,31 +95,33 @@ def _duplicates(
 
 def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
     """Two events, or two actors, share an id: both places are named."""
-    yield from _duplicates(ctx.collection.events, "event", ctx)
-    yield from _duplicates(ctx.collection.actors, "actor", ctx)
+    yield from _duplicates(ctx.outline.events, ctx.events, "event", ctx)
+    yield from _duplicates(ctx.outline.actors, ctx.actors, "actor", ctx)
 
 
 def check_unknown_actors(ctx: Context) -> Iterator[Problem]:
     """An event names an actor id that is not in the registry."""
-    for event in ctx.collection.events:
-        for index, ref in enumerate(event.actors):
-            if ref.actor not in ctx.actors:
-                hint = did_you_mean(ref.actor, ctx.actors) or "; add it to actors.yaml"
+    known = ctx.actors
+    for event in ctx.outline.events:
+        for index, actor in enumerate(event.actors):
+            if actor not in known:
+                hint = did_you_mean(actor, known) or "; add it to actors.yaml"
                 yield ctx.problem(
                     event,
                     ("actors", index),
                     "error",
                     "unknown-actor",
-                    f"actors[{index}]: no actor has the id {ref.actor!r}{hint}",
+                    f"actors[{index}]: no actor has the id {actor!r}{hint}",
                 )
 
 
 def check_related(ctx: Context) -> Iterator[Problem]:
     """`related` names an event that does not exist, or the event itself."""
-    for event in ctx.collection.events:
-        for index, link in enumerate(event.related):
+    known = ctx.events
+    for event in ctx.outline.events:
+        for index, (other, _) in enumerate(event.related):
             loc = ("related", index, "event")
-            if link.event == event.id:
+            if other == event.id:
                 yield ctx.problem(
                     event,
                     loc,
@@ -104,20 +129,20 @@ def check_related(ctx: Context) -> Iterator[Problem]:
                     "self-reference",
                     f"related[{index}]: the event relates to itself; name another event",
                 )
-            elif link.event not in ctx.event_ids:
-                hint = did_you_mean(link.event, ctx.event_ids)
+            elif other not in known:
+                hint = did_you_mean(other, known)
                 yield ctx.problem(
                     event,
                     loc,
                     "error",
                     "unknown-event",
-                    f"related[{index}]: no event has the id {link.event!r}{hint}",
+                    f"related[{index}]: no event has the id {other!r}{hint}",
                 )
 
 
 def check_affiliations(ctx: Context) -> Iterator[Problem]:
     """An actor's `affiliation` names no actor."""
-    for actor in ctx.collection.actors:
+    for actor in ctx.outline.actors:
         if actor.affiliation is not None and actor.affiliation not in ctx.actors:
             hint = did_you_mean(actor.affiliation, ctx.actors) or "; add that actor too"
             yield ctx.problem(
@@ -131,15 +156,16 @@ def check_affiliations(ctx: Context) -> Iterator[Problem]:
 
 def check_stale_status(ctx: Context) -> Iterator[Problem]:
     """Proposed or scheduled, but its latest day has passed."""
-    for event in ctx.collection.events:
-        end = event.date.end
-        if event.status in ("proposed", "scheduled") and end is not None and end < ctx.as_of:
+    today = ctx.today
+    for event in ctx.outline.events:
+        end = event.end
+        if end is not None and end < today and event.status in ("proposed", "scheduled"):
             yield ctx.problem(
                 event,
                 ("status",),
                 "warning",
                 "stale-status",
-                f"status is {event.status!r} but the event's latest day ({end.isoformat()}) is "
+                f"status is {event.status!r} but the event's latest day ({day(end)}) is "
                 f"before {ctx.as_of.isoformat()}; record what happened with "
                 f"'timeline update {event.id} --status ...'",
             )
@@ -147,37 +173,38 @@ def check_stale_status(ctx: Context) -> Iterator[Problem]:
 
 def check_future_occurred(ctx: Context) -> Iterator[Problem]:
     """Occurred, but it starts after the as-of day."""
-    for event in ctx.collection.events:
-        if event.status == "occurred" and event.date.start > ctx.as_of:
+    today = ctx.today
+    for event in ctx.outline.events:
+        if event.start > today and event.status == "occurred":
             yield ctx.problem(
                 event,
                 ("status",),
                 "warning",
                 "future-occurred",
-                f"status is 'occurred' but the event starts on {event.date.start.isoformat()}, "
+                f"status is 'occurred' but the event starts on {day(event.start)}, "
                 f"after {ctx.as_of.isoformat()}; use 'scheduled' or check the date",
             )
 
 
 def check_status_history(ctx: Context) -> Iterator[Problem]:
     """The last `updates` entry with a status disagrees with `status`."""
-    for event in ctx.collection.events:
-        last = next((u for u in reversed(event.updates) if u.status is not None), None)
-        if last is not None and last.status != event.status:
+    for event in ctx.outline.events:
+        report = event.report
+        if report is not None and report[1] != event.status:
             yield ctx.problem(
                 event,
                 ("status",),
                 "warning",
                 "status-mismatch",
-                f"status is {event.status!r} but the last update ({last.date.isoformat()}) "
-                f"says {last.status!r}; make them agree",
+                f"status is {event.status!r} but the last update ({day(report[0])}) "
+                f"says {report[1]!r}; make them agree",
             )
 
 
 def check_sources(ctx: Context) -> Iterator[Problem]:
     """An event with no sources."""
-    for event in ctx.collection.events:
-        if not event.sources:
+    for event in ctx.outline.events:
+        if not event.sourced:
             yield ctx.problem(
                 event,
                 ("id",),
@@ -189,15 +216,14 @@ def check_sources(ctx: Context) -> Iterator[Problem]:
 
 def check_part_of(ctx: Context) -> Iterator[Problem]:
     """A `part-of` event's span is not inside its parent's span."""
-    events = ctx.collection.event_index
-    for event in ctx.collection.events:
-        for index, link in enumerate(event.related):
-            parent = events.get(link.event)
-            if link.relation != "part-of" or parent is None or parent is event:
+    events = ctx.events
+    for event in ctx.outline.events:
+        for index, (other, relation) in enumerate(event.related):
+            parent = events.get(other) if relation == "part-of" else None
+            if parent is None or parent is event:
                 continue
-            child, outer = event.date, parent.date
-            inside = child.start >= outer.start and (
-                outer.end is None or (child.end is not None and child.end <= outer.end)
+            inside = event.start >= parent.start and (
+                parent.end is None or (event.end is not None and event.end <= parent.end)
             )
             if not inside:
                 yield ctx.problem(
@@ -205,8 +231,8 @@ def check_part_of(ctx: Context) -> Iterator[Problem]:
                     ("related", index),
                     "warning",
                     "part-of-outside",
-                    f"related[{index}]: the event ({child.label}) is part of {parent.id!r} "
-                    f"({outer.label}) but lies outside its dates; check both dates",
+                    f"related[{index}]: the event ({event.label}) is part of {parent.id!r} "
+                    f"({parent.label}) but lies outside its dates; check both dates",
                 )
 
 
@@ -224,15 +250,71 @@ CHECKS: tuple[Check, ...] = (
 
 
 def check_collection(
-    collection: Collection, as_of: date, *, sources: Mapping[str, bytes] | None = None
+    collection: Collection | Outline,
+    as_of: date,
+    *,
+    sources: Mapping[str, bytes] | None = None,
 ) -> list[Problem]:
     """Every problem of the collection: those of its files and those across it, sorted.
 
     `sources` gives the bytes of records read from somewhere other than a file (standard
     input), so that their problems are placed as precisely as a file's.
     """
-    ctx = Context(collection, as_of, Locator(sources))
-    found = list(collection.problems)
+    outline = collection if isinstance(collection, Outline) else collection.outline
+    ctx = Context(outline, as_of, Locator(sources))
+    found = list(outline.problems)
     for check in CHECKS:
         found.extend(check(ctx))
     return sort_problems(found)
+
+
+def _memoized(
+    outline: Outline, as_of: date, cache: ContentCache | None, jobs: Sequence[Job]
+) -> list[Problem]:
+    """`check_collection`, or its result of an earlier run on the very same files."""
+    state = cache.state(jobs) if cache is not None else None
+    if cache is not None and state is not None:
+        known = cache.checked(state, as_of)
+        if known is not None and known[:2] == (outline.files, len(outline.events)):
+            return known[2]
+    problems = check_collection(outline, as_of)
+    if cache is not None and state is not None:
+        cache.remember(state, as_of, outline.files, len(outline.events), problems)
+    return problems
+
+
+def load_and_check(
+    root: Path,
+    as_of: date,
+    *,
+    extra: Sequence[Path] = (),
+    cache: ContentCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[Collection, list[Problem]]:
+    """The collection at `root` (and `extra` files as event files) and all its problems."""
+    jobs = collection_jobs(root, extra)
+    collection = load_collection(root, cache=cache, progress=progress, jobs=jobs)
+    return collection, _memoized(collection.outline, as_of, cache, jobs)
+
+
+def validate_collection(
+    root: Path,
+    as_of: date,
+    *,
+    extra: Sequence[Path] = (),
+    cache: ContentCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[int, int, list[Problem]]:
+    """How many files and events the collection has, and all its problems, building as
+    few records as it can: none when the cache knows every file (their facts are enough),
+    and not even the facts when the last run checked exactly these files on this day."""
+    jobs = collection_jobs(root, extra)
+    if cache is not None and all(cache.find(*job) is not None for job in jobs):
+        state = cache.state(jobs)
+        known = cache.checked(state, as_of) if state is not None else None
+        if known is not None:
+            cache.save()  # a file's identity may have changed with its bytes the same
+            return known
+    outline = load_outline(root, jobs, cache=cache, progress=progress)
+    problems = _memoized(outline, as_of, cache, jobs)
+    return outline.files, len(outline.events), problems

@@ -10,11 +10,10 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from timeline.model import Actor, Event
 from timeline.problems import Problem, did_you_mean
 from timeline.yamlread import Document, Loc, Position, decode, read_documents
 
@@ -156,6 +155,21 @@ def _describe_input(value: Any) -> str:
     return repr(value) if isinstance(value, str) else describe_value(value)
 
 
+class Placement(Protocol):
+    """Where a record was read: an event or actor, or the facts of one."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def doc(self) -> int: ...
+    @property
+    def index(self) -> int | None: ...
+
+
 class Locator:
     """Finds the line and column of any part of a loaded record, re-reading its file once.
 
@@ -181,9 +195,7 @@ class Locator:
             self._documents[path] = documents
         return self._documents[path]
 
-    def at(
-        self, record: Event | Actor, loc: Loc = (), *, key: bool = False
-    ) -> tuple[str, int, int]:
+    def at(self, record: Placement, loc: Loc = (), *, key: bool = False) -> tuple[str, int, int]:
         """(path, line, column) of `loc` inside `record`."""
         documents = self._tracked(record.path)
         if documents is None or record.doc >= len(documents):

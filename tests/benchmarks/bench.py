@@ -57,7 +57,7 @@ def _peak_mb() -> float:
 
 def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     """Every figure for one size, in this process: of our runs, the best of `repeat`."""
-    from timeline.cli.app import load_checked
+    from timeline.cli.app import load_validated
     from timeline.loading import collection_files
 
     root = folder / f"events-{count}"
@@ -68,11 +68,11 @@ def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     figures["bytes"] = sum(path.stat().st_size for path in files)
 
     def validate(use_cache: bool) -> tuple[float, tuple[int, int]]:
-        elapsed, (collection, problems) = _timed(
-            lambda: load_checked(root, AS_OF, refuse=False, use_cache=use_cache)
+        elapsed, (_, events, problems) = _timed(
+            lambda: load_validated(root, AS_OF, use_cache=use_cache)
         )
-        found = (len(collection.events), len(problems))
-        del collection, problems  # freeing is not part of the figure
+        found = (events, len(problems))
+        del problems  # freeing is not part of the figure
         gc.unfreeze()  # loading froze the records, for the checks
         gc.collect()
         return elapsed, found

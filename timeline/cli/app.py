@@ -14,9 +14,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from timeline.cache import ContentCache
-from timeline.checks import check_collection
+from timeline.checks import load_and_check, validate_collection
 from timeline.dates import DateError, parse_day
-from timeline.loading import Collection, Progress, load_collection
+from timeline.loading import Collection, Progress
 from timeline.model import EVENT_TYPES, STATUSES
 from timeline.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
 from timeline.query import Filters
@@ -241,13 +241,24 @@ def load_checked(
     """Load and check the collection; with `refuse`, print the errors and exit 1 if any."""
     cache = ContentCache(events) if use_cache else None
     with _progress_bar() as progress:
-        collection = load_collection(events, extra, cache=cache, progress=progress)
-    problems = check_collection(collection, as_of)
+        collection, problems = load_and_check(
+            events, as_of, extra=extra, cache=cache, progress=progress
+        )
     if refuse and has_errors(problems):
         print_problems([p for p in problems if p.level == "error"], err=True)
         out(summary_line(problems, collection.files, len(collection.events)), err=True)
         fail("the collection has errors; fix them (see 'timeline validate') and run again")
     return collection, problems
+
+
+def load_validated(
+    events: Path, as_of: date, *, extra: Sequence[Path] = (), use_cache: bool = True
+) -> tuple[int, int, list[Problem]]:
+    """How many files and events the collection has, and its problems (for `validate`,
+    which needs no records: see `validate_collection`)."""
+    cache = ContentCache(events) if use_cache else None
+    with _progress_bar() as progress:
+        return validate_collection(events, as_of, extra=extra, cache=cache, progress=progress)
 
 
 def exit_if_errors(collection: Collection, problems: Sequence[Problem]) -> None:

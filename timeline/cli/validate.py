@@ -13,7 +13,7 @@ from timeline.cli.app import (
     NoCacheOpt,
     app,
     as_of_day,
-    load_checked,
+    load_validated,
     out,
     print_json,
     print_problems,
@@ -46,17 +46,17 @@ def validate(
     files: list[Path] = []
     for path in paths or ():
         files.extend(collection_files(path) if path.is_dir() else [path])
-    collection, problems = load_checked(
-        events, day, extra=files, refuse=False, use_cache=not no_cache
+    file_count, event_count, problems = load_validated(
+        events, day, extra=files, use_cache=not no_cache
     )
     if paths:
         wanted = {display_path(path) for path in files}
         problems = [p for p in problems if p.path in wanted]
     if fmt == "json":
         print_json([p.as_dict() for p in problems])
-        out(summary_line(problems, collection.files, len(collection.events)), err=True)
+        out(summary_line(problems, file_count, event_count), err=True)
     else:
         print_problems(problems)
-        out(summary_line(problems, collection.files, len(collection.events)))
+        out(summary_line(problems, file_count, event_count))
     if has_errors(problems, strict=strict):
         raise typer.Exit(1)

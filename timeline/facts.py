@@ -1,0 +1,102 @@
+"""What the checks across a collection read of each record, in a small plain form.
+
+The checks (duplicate ids, unknown actors and events, stale status, ...) need a dozen
+plain values of each record, not the whole record. Kept as tuples of strings and
+numbers, these facts are cheap to store in the content cache and to read back: a
+collection can be validated from its facts without rebuilding a single Pydantic model
+(rebuilding 100,000 events costs seconds, reading their facts a tenth of that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from timeline.model import Actor, Event
+from timeline.problems import Problem
+
+
+class EventFacts(NamedTuple):
+    """An event as the checks see it; days are ordinals (`date.toordinal`)."""
+
+    id: str
+    path: str
+    line: int
+    column: int
+    doc: int
+    index: int | None  # type: ignore[assignment]  # shadows tuple.index, never called here
+    status: str
+    start: int
+    end: int | None  # None: open (ongoing)
+    label: str
+    actors: tuple[str, ...]
+    related: tuple[tuple[str, str], ...]  # (event id, relation), in the record's order
+    report: tuple[int, str] | None  # the last update that gives a status: its day, status
+    sourced: bool
+
+    @classmethod
+    def of(cls, event: Event) -> EventFacts:
+        span = event.date
+        report = next(
+            ((u.date.toordinal(), u.status) for u in reversed(event.updates) if u.status), None
+        )
+        return cls(
+            event.id, event.path, event.line, event.column, event.doc, event.index,
+            event.status, span.start.toordinal(),
+            None if span.end is None else span.end.toordinal(), span.label,
+            tuple(ref.actor for ref in event.actors),
+            tuple((link.event, link.relation) for link in event.related),
+            report, bool(event.sources),
+        )  # fmt: skip
+
+
+class ActorFacts(NamedTuple):
+    """An actor as the checks see it."""
+
+    id: str
+    path: str
+    line: int
+    column: int
+    doc: int
+    index: int | None  # type: ignore[assignment]  # shadows tuple.index, never called here
+    affiliation: str | None
+
+    @classmethod
+    def of(cls, actor: Actor) -> ActorFacts:
+        return cls(
+            actor.id, actor.path, actor.line, actor.column, actor.doc, actor.index,
+            actor.affiliation,
+        )  # fmt: skip
+
+
+def day(ordinal: int) -> str:
+    """An ordinal day as ISO text, for messages."""
+    return date.fromordinal(ordinal).isoformat()
+
+
+@dataclass(slots=True)
+class Outline:
+    """A collection as the checks see it: its records' facts and its files' problems."""
+
+    root: Path
+    events: list[EventFacts]
+    actors: list[ActorFacts]
+    problems: list[Problem]
+    files: int
+
+
+def pack_facts(events: list[EventFacts], actors: list[ActorFacts]) -> tuple[Any, ...]:
+    """Facts as plain tuples (for `marshal`)."""
+    return ([tuple(f) for f in events], [tuple(f) for f in actors])
+
+
+def unpack_facts(packed: tuple[Any, ...]) -> tuple[list[EventFacts], list[ActorFacts]]:
+    """The facts `pack_facts` gave, as they were."""
+    events, actors = packed
+    make_event, make_actor = EventFacts._make, ActorFacts._make
+    return (
+        [make_event(item) for item in events],
+        [make_actor(item) for item in actors],
+    )
