@@ -34,9 +34,10 @@ import time
 import types
 import typing
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -177,58 +178,90 @@ _set_attribute = object.__setattr__
 
 class Decoder:
     """Rebuilds records from nested tuples; equal small nested records are built once and
-    shared (they are frozen, so sharing is safe)."""
+    shared (they are frozen, so sharing is safe).
+
+    Each model gets a builder function written for its fields (`_builder_source`) and
+    compiled once: a loop over the fields that works for any model took twice as long,
+    and rebuilding is most of the time a warm `render` of 100,000 events takes.
+    """
 
     def __init__(self) -> None:
         self.spans: dict[tuple[Any, ...], DateSpan] = {}
         self.shared: dict[tuple[Any, ...], BaseModel] = {}
+        self._builders: dict[type[BaseModel], Callable[..., Any]] = {}
 
     def model(self, model: type[BaseModel], data: tuple[Any, ...], path: str = "") -> Any:
-        codec = _CODECS.get(model) or _codec(model)
+        build = self._builders.get(model) or self._builder(model)
+        return build(data, path)
+
+    def _builder(self, model: type[BaseModel]) -> Callable[..., Any]:
+        codec = _codec(model)
+        inner = {kind_model for _, _, _, kind_model in codec.special if kind_model is not None}
+        scope: dict[str, Any] = {
+            "new": model.__new__, "Model": model, "setattr": _set_attribute,
+            "sets": codec.sets, "make_set": partial(_fields_set, codec),
+            "shared": self.shared, "spans": self.spans, "make_span": _span,
+            "fromordinal": date.fromordinal,
+            **{f"build_{m.__name__}": self._builders.get(m) or self._builder(m) for m in inner},
+        }  # fmt: skip
+        exec(_builder_source(codec), scope)  # the source is made of field names only
+        build: Callable[..., Any] = scope["build"]
+        self._builders[model] = build
+        return build
+
+
+def _fields_set(codec: _Codec, mask: int) -> frozenset[str]:
+    fields_set = codec.sets[mask] = frozenset(
+        name for bit, name in enumerate(codec.names) if mask >> bit & 1
+    )
+    return fields_set
+
+
+def _builder_source(codec: _Codec) -> str:
+    """The source of `build(data, path)` for one model: what model_construct does, without
+    its per-field defaults (every field is stored) and with nested records rebuilt."""
+    kinds = {index: (kind, inner) for index, _, kind, inner in codec.special}
+    entries = []
+    for index, name in enumerate(codec.names):
+        value = f"data[{index}]"
+        kind, inner = kinds.get(index, (None, None))
+        if kind == _SPAN:
+            value = f"spans.get(v{index}) or span(v{index})"
+        elif kind == _DAY:
+            value = f"fromordinal(v{index})"
+        elif kind == _MODEL:
+            value = f"build_{inner.__name__}(v{index}, '')"  # type: ignore[union-attr]
+        elif kind == _MODELS:  # an empty list is a new one each time: lists are mutable
+            value = f"[build_{inner.__name__}(item, '') for item in v{index}]"  # type: ignore[union-attr]
+        if kind is not None:
+            value = f"None if (v{index} := data[{index}]) is None else {value}"
+        entries.append(f"{name!r}: {value}")
+    count = len(codec.names)
+    lines = ["def span(value):", "    made = spans[value] = make_span(value)", "    return made",
+             "def build(data, path):"]  # fmt: skip
+    if codec.shared:
+        lines += ["    found = shared.get(data)", "    if found is not None:",
+                  "        return found"]  # fmt: skip
+    lines += [
+        "    values = {" + ", ".join(entries) + "}",
+        f"    mask = data[{count}]",
+        "    record = new(Model)",
+        "    setattr(record, '__dict__', values)",
+        "    setattr(record, '__pydantic_fields_set__', set(sets.get(mask) or make_set(mask)))",
+        "    setattr(record, '__pydantic_extra__', None)",
+    ]
+    if codec.placed:
+        lines.append(
+            "    setattr(record, '__pydantic_private__', {'_path': path, "
+            f"'_line': data[{count + 1}], '_column': data[{count + 2}], "
+            f"'_doc': data[{count + 3}], '_index': data[{count + 4}]}})"
+        )
+    else:
+        lines.append("    setattr(record, '__pydantic_private__', None)")
         if codec.shared:
-            found = self.shared.get(data)
-            if found is not None:
-                return found
-        names = codec.names
-        values = dict(zip(names, data, strict=False))  # the fields come first, then the rest
-        for _, name, kind, inner in codec.special:
-            value = values[name]
-            if not value:  # None, or an empty list (a new one each: lists are mutable)
-                if value is not None:
-                    values[name] = []
-            elif kind is _MODELS:
-                values[name] = [self.model(inner, item) for item in value]  # type: ignore[arg-type]
-            elif kind is _SPAN:
-                span = self.spans.get(value)
-                if span is None:
-                    span = self.spans[value] = _span(value)
-                values[name] = span
-            elif kind is _MODEL:
-                values[name] = self.model(inner, value)  # type: ignore[arg-type]
-            else:
-                values[name] = date.fromordinal(value)
-        count = len(names)
-        mask = data[count]
-        fields_set = codec.sets.get(mask)
-        if fields_set is None:
-            fields_set = codec.sets[mask] = frozenset(
-                name for bit, name in enumerate(names) if mask >> bit & 1
-            )
-        record = model.__new__(model)
-        # What model_construct does, without its per-field defaults: every field is here.
-        _set_attribute(record, "__dict__", values)
-        _set_attribute(record, "__pydantic_fields_set__", set(fields_set))
-        _set_attribute(record, "__pydantic_extra__", None)
-        if codec.placed:
-            line, column, doc, index = data[count + 1 :]
-            _set_attribute(record, "__pydantic_private__", {
-                "_path": path, "_line": line, "_column": column, "_doc": doc, "_index": index,
-            })  # fmt: skip
-        else:
-            _set_attribute(record, "__pydantic_private__", None)
-            if codec.shared:
-                self.shared[data] = record
-        return record
+            lines.append("    shared[data] = record")
+    lines.append("    return record")
+    return "\n".join(lines) + "\n"
 
 
 def _span(value: tuple[Any, ...]) -> DateSpan:
@@ -267,7 +300,7 @@ def encode_records(
         return (
             marshal.dumps(
                 (
-                    pack_facts(*facts),
+                    marshal.dumps(pack_facts(*facts)),  # read only when the checks run
                     [(p.line, p.column, p.level, p.code, p.message) for p in problems],
                 )
             ),
@@ -282,13 +315,19 @@ def encode_records(
         return None
 
 
-def decode_facts(data: bytes, display: str) -> tuple[Facts, list[Problem]]:
-    """The facts and problems stored by `encode_records`, placed in `display`."""
+def decode_problems(data: bytes, display: str) -> tuple[bytes, list[Problem]]:
+    """The problems stored by `encode_records`, placed in `display`, and the facts still
+    packed (for `decode_facts`)."""
     facts, problems = marshal.loads(data)
-    return unpack_facts(facts), [
+    return facts, [
         Problem(display, line, column, level, code, message)
         for line, column, level, code, message in problems
     ]
+
+
+def decode_facts(packed: bytes) -> Facts:
+    """The facts `decode_problems` left packed."""
+    return unpack_facts(marshal.loads(packed))
 
 
 def decode_records(
@@ -418,14 +457,14 @@ class ContentCache:
 
     def lookup(
         self, path: Path, display: str, actors: bool, *, records: bool = True
-    ) -> tuple[Facts, list[Problem], tuple[list[Event], list[Actor]] | None] | None:
-        """A file's stored facts and problems, and (with `records`) its records, if its
-        content is unchanged; else None."""
+    ) -> tuple[bytes, list[Problem], tuple[list[Event], list[Actor]] | None] | None:
+        """A file's stored facts (packed: see `decode_facts`) and problems, and (with
+        `records`) its records, if its content is unchanged; else None."""
         entry = self.find(path, display, actors)
         if entry is None:
             return None
         try:
-            facts, problems = decode_facts(entry.facts, display)
+            facts, problems = decode_problems(entry.facts, display)
             built = None
             if records:
                 payload = self._payload(entry.digest)

@@ -269,17 +269,22 @@ def check_collection(
 
 
 def _memoized(
-    outline: Outline, as_of: date, cache: ContentCache | None, jobs: Sequence[Job]
+    counts: tuple[int, int],
+    outline: Callable[[], Outline],
+    as_of: date,
+    cache: ContentCache | None,
+    jobs: Sequence[Job],
 ) -> list[Problem]:
-    """`check_collection`, or its result of an earlier run on the very same files."""
+    """`check_collection` of the `outline()` of the files and events `counts`, or its
+    result of an earlier run on the very same files and day."""
     state = cache.state(jobs) if cache is not None else None
     if cache is not None and state is not None:
         known = cache.checked(state, as_of)
-        if known is not None and known[:2] == (outline.files, len(outline.events)):
+        if known is not None and known[:2] == counts:
             return known[2]
-    problems = check_collection(outline, as_of)
+    problems = check_collection(outline(), as_of)
     if cache is not None and state is not None:
-        cache.remember(state, as_of, outline.files, len(outline.events), problems)
+        cache.remember(state, as_of, *counts, problems)
     return problems
 
 
@@ -294,7 +299,8 @@ def load_and_check(
     """The collection at `root` (and `extra` files as event files) and all its problems."""
     jobs = collection_jobs(root, extra)
     collection = load_collection(root, cache=cache, progress=progress, jobs=jobs)
-    return collection, _memoized(collection.outline, as_of, cache, jobs)
+    counts = (collection.files, len(collection.events))
+    return collection, _memoized(counts, lambda: collection.outline, as_of, cache, jobs)
 
 
 def validate_collection(
@@ -316,5 +322,6 @@ def validate_collection(
             cache.save()  # a file's identity may have changed with its bytes the same
             return known
     outline = load_outline(root, jobs, cache=cache, progress=progress)
-    problems = _memoized(outline, as_of, cache, jobs)
+    counts = (outline.files, len(outline.events))
+    problems = _memoized(counts, lambda: outline, as_of, cache, jobs)
     return outline.files, len(outline.events), problems

@@ -20,6 +20,7 @@ from timeline.cache import (
     Decoder,
     Facts,
     decode_facts,
+    decode_problems,
     decode_records,
     digest,
     encode_records,
@@ -51,13 +52,16 @@ class FileResult:
     events: list[Event] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    #: The records' facts; None until first asked for, when they are taken from the
-    #: records. A result read for validating only has facts and no records.
-    facts: Facts | None = None
+    #: The records' facts: None until first asked for, when they are taken from the
+    #: records; bytes when still packed as the cache keeps them. A result read for
+    #: validating has facts and no records.
+    facts: Facts | bytes | None = None
 
     def outline(self) -> Facts:
         """The facts of this file's records."""
-        if self.facts is None:
+        if isinstance(self.facts, bytes):
+            self.facts = decode_facts(self.facts)
+        elif self.facts is None:
             self.facts = (
                 [EventFacts.of(event) for event in self.events],
                 [ActorFacts.of(actor) for actor in self.actors],
@@ -78,6 +82,7 @@ class Collection:
     problems: list[Problem]
     files: int
     _outline: Outline | None = field(default=None, repr=False, compare=False)
+    _parts: Sequence[FileResult] = field(default=(), repr=False, compare=False)
     _actor_index: dict[str, Actor] | None = field(default=None, repr=False, compare=False)
     _event_index: dict[str, Event] | None = field(default=None, repr=False, compare=False)
 
@@ -85,13 +90,13 @@ class Collection:
     def outline(self) -> Outline:
         """The collection as the checks see it."""
         if self._outline is None:
-            self._outline = Outline(
-                self.root,
-                [EventFacts.of(event) for event in self.events],
-                [ActorFacts.of(actor) for actor in self.actors],
-                self.problems,
-                self.files,
-            )
+            if self._parts:  # facts the cache kept, in the order of the files
+                events, actors = _merge_facts(self._parts)
+            else:
+                events = [EventFacts.of(event) for event in self.events]
+                actors = [ActorFacts.of(actor) for actor in self.actors]
+            self._outline = Outline(self.root, events, actors, self.problems, self.files)
+            self._parts = ()
         return self._outline
 
     @property
@@ -378,28 +383,35 @@ def load_outline(
     return outline
 
 
-def _merge_outlines(root: Path, results: Sequence[FileResult]) -> Outline:
+def _merge_facts(results: Sequence[FileResult]) -> Facts:
     events: list[EventFacts] = []
     actors: list[ActorFacts] = []
-    problems: list[Problem] = []
     for result in results:
         event_facts, actor_facts = result.outline()
         events.extend(event_facts)
         actors.extend(actor_facts)
-        problems.extend(result.problems)
-    return Outline(root, events, actors, sort_problems(problems), len(results))
+    return events, actors
+
+
+def _merge_problems(results: Sequence[FileResult]) -> list[Problem]:
+    return sort_problems(problem for result in results for problem in result.problems)
+
+
+def _merge_outlines(root: Path, results: Sequence[FileResult]) -> Outline:
+    return Outline(root, *_merge_facts(results), _merge_problems(results), len(results))
 
 
 def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
-    """One collection from the results of its files, events in date order."""
+    """One collection from the results of its files, events in date order. Its outline
+    is made from the files' facts when first asked for (often never: see `_memoized`)."""
     events: list[Event] = []
     actors: list[Actor] = []
     for result in results:
         events.extend(result.events)
         actors.extend(result.actors)
     events.sort(key=Event.sort_key)
-    outline = _merge_outlines(root, results)
-    return Collection(root, events, actors, outline.problems, len(results), outline)
+    problems = _merge_problems(results)
+    return Collection(root, events, actors, problems, len(results), _parts=list(results))
 
 
 #: Below this many files to parse, starting worker processes costs more than it saves.
@@ -541,7 +553,7 @@ def _parse_in_workers(
                 if packed is None:
                     continue  # parsed again in this process
                 path, display, actors = jobs[number]
-                facts, problems = decode_facts(packed[0], display)
+                facts, problems = decode_problems(packed[0], display)
                 result = FileResult(display, problems=problems, facts=facts)
                 if records:
                     result.events, result.actors = decode_records(packed[1], display, decoder)
