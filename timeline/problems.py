@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+
+from rapidfuzz import fuzz, process
 
 Level = Literal["error", "warning"]
 
@@ -60,9 +61,14 @@ def has_errors(problems: Iterable[Problem], *, strict: bool = False) -> bool:
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice most like `word`, if any is close enough to suggest."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    """The choice most like `word`, if any is close enough to suggest (similarity of at
+    least 0.6, as `difflib.get_close_matches` has it); of equals, the first in order.
+
+    RapidFuzz, not difflib: difflib took 2.5 s to search 100,000 event ids for one
+    misspelt link, so a collection with a hundred broken links took minutes to validate.
+    """
+    found = process.extractOne(word, list(choices), scorer=fuzz.ratio, score_cutoff=60)
+    return None if found is None else str(found[0])
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
