@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import subprocess
@@ -246,3 +247,49 @@ def test_killed_writer_leaves_the_collection_whole(tmp_path: Path, stop_at: str)
     assert not after.problems
     leftovers = [p.name for p in (events / "2015").iterdir() if p.name != "fresh.yaml"]
     assert all(name.startswith(".fresh.yaml.") and name.endswith(".tmp") for name in leftovers)
+
+
+def test_writing_through_a_link_keeps_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "page.html"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    link = tmp_path / "page.html"
+    link.symlink_to(target)
+    write_atomic(link, b"new")
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "real"]
+
+
+def test_a_link_to_a_missing_file_is_followed(tmp_path: Path) -> None:
+    link = tmp_path / "out.ics"
+    link.symlink_to(tmp_path / "made.ics")
+    write_atomic(link, b"data")
+    assert link.is_symlink() and (tmp_path / "made.ics").read_bytes() == b"data"
+
+
+@pytest.mark.parametrize("stdout_is", ["file", "pipe"])
+def test_output_to_standard_output_by_name(tmp_path: Path, stdout_is: str) -> None:
+    # `-o /dev/stdout` where standard output is a file: written into the file (after what
+    # was already there), the link left alone, and the note on standard error, not in
+    # the output. A link of our own stands in for /dev/stdout, so that a failure could
+    # only ever replace it, not the system's.
+    stdout_link = tmp_path / "stdout.json"
+    stdout_link.symlink_to("/proc/self/fd/1")
+    command = [sys.executable, "-m", "timeline", "export", "--format", "json",
+               "--events", str(ROOT / "events"), "-o", str(stdout_link)]  # fmt: skip
+    if stdout_is == "file":
+        captured = tmp_path / "captured"
+        captured.write_bytes(b"before\n")
+        with captured.open("ab") as stream:
+            run = subprocess.run(command, stdout=stream, stderr=subprocess.PIPE, check=False)
+        output = captured.read_bytes()
+        assert output.startswith(b"before\n")
+        output = output.removeprefix(b"before\n")
+    else:
+        run = subprocess.run(command, capture_output=True, check=False)
+        output = run.stdout
+    assert run.returncode == 0, run.stderr
+    assert len(json.loads(output)) == 11
+    assert b"wrote" in run.stderr
+    assert stdout_link.is_symlink()

@@ -306,3 +306,16 @@ def test_update_takes_as_of_like_every_command_that_depends_on_today(tmp_path: P
         "date: 2014-09-24"
         in (tmp_path / "events/2014/dprk-human-rights-ministerial-side-event.yaml").read_text()
     )
+
+
+def test_a_linked_event_file_stays_a_link(tree: Tree, cli: Cli, tmp_path: Path) -> None:
+    # Records kept elsewhere and linked into the collection: the news goes into the
+    # file the link names, and the link stays.
+    elsewhere = tmp_path / "shared" / "win.yaml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(event_yaml("win"), encoding="utf-8")
+    events = tree({"actors.yaml": ACTORS})
+    (events / "win.yaml").symlink_to(elsewhere)
+    assert cli("update", "win", "--note", "Noted.", "--on", "2014-09-20").exit_code == 0
+    assert (events / "win.yaml").is_symlink()
+    assert "note: Noted." in elsewhere.read_text(encoding="utf-8")

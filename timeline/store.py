@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -50,8 +51,15 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
     `overwrite`, linked to it, which fails if it exists), and the folder is fsynced.
     On any failure the temporary is removed and WriteError is raised.
     """
-    if overwrite and _is_device(path):
-        return _write_device(path, data)
+    if overwrite:
+        stream = _standard_stream(path)
+        if stream is not None:  # `-o /dev/stdout` into a file: write where the shell points
+            return _write_fd(stream, data, path)
+        if _is_device(path):
+            return _write_device(path, data)
+        # A link is followed, not replaced: the file it names is written (whole, as any).
+        if path.is_symlink():
+            path = Path(os.path.realpath(path))
     made = _missing_folders(path)
     try:
         return _write_through_temporary(path, data, overwrite)
@@ -105,6 +113,31 @@ def _is_device(path: Path) -> bool:
     except OSError:
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _standard_stream(path: Path) -> int | None:
+    """1 or 2 when `path` is the very file standard output or error is (`/dev/stdout`
+    with output sent to a file): writing there keeps the shell's position and mode."""
+    try:
+        written = path.stat()
+    except OSError:
+        return None
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            stream = os.fstat(fd)
+            if (stream.st_dev, stream.st_ino) == (written.st_dev, written.st_ino):
+                return fd
+    return None
+
+
+def _write_fd(fd: int, data: bytes, path: Path) -> Path:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        _write_all(fd, data)
+    except OSError as error:
+        raise WriteError(_explain(error, path)) from None
+    return path
 
 
 def _write_device(path: Path, data: bytes) -> Path:

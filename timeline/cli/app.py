@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -16,10 +18,11 @@ import typer
 from timeline.cache import ContentCache
 from timeline.checks import load_and_check, validate_collection
 from timeline.dates import DateError, parse_day
-from timeline.loading import Collection, Progress
+from timeline.loading import Collection, Progress, display_path
 from timeline.model import EVENT_TYPES, STATUSES
 from timeline.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
 from timeline.query import Filters
+from timeline.store import WriteError, write_atomic
 
 app = typer.Typer(
     name="timeline",
@@ -156,6 +159,26 @@ def out(text: str = "", *, err: bool = False) -> None:
     """Print a line of output (escaped for the terminal)."""
     stream = sys.stderr if err else sys.stdout
     stream.write(terminal_safe(text) + "\n")
+
+
+def write_output(path: Path, data: bytes, what: str | None = None) -> None:
+    """Write a command's output file whole or not at all, and say so. The note goes to
+    standard error when the file is standard output itself (`-o /dev/stdout`), so that
+    it does not end up inside the output."""
+    try:
+        write_atomic(path, data)
+    except WriteError as error:
+        fail(str(error))
+    note = f"wrote {display_path(path)}" + (f" ({what})" if what else "")
+    out(note, err=_is_standard_output(path))
+
+
+def _is_standard_output(path: Path) -> bool:
+    try:
+        written, stdout = os.stat(path), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False  # no such file descriptor (a test runner's capture): not the same
+    return (written.st_dev, written.st_ino) == (stdout.st_dev, stdout.st_ino)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -21,16 +21,13 @@ from timeline.cli.app import (
     app,
     as_of_day,
     exit_if_errors,
-    fail,
     load_checked,
     make_filters,
-    out,
     terminal_safe,
+    write_output,
 )
 from timeline.export import Format, export_events
-from timeline.loading import display_path
 from timeline.query import select
-from timeline.store import WriteError, write_atomic
 
 
 @app.command()
@@ -84,10 +81,7 @@ def export(
         sys.stdout.write(text)
         exit_if_errors(collection, problems)
         return
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except WriteError as error:
-        fail(str(error))
-    events_written = f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}"
-    out(f"wrote {display_path(output)} ({events_written})")
+    write_output(
+        output, text.encode("utf-8"), f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}"
+    )
     exit_if_errors(collection, problems)

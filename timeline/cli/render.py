@@ -23,10 +23,9 @@ from timeline.cli.app import (
     load_checked,
     make_filters,
     out,
+    write_output,
 )
-from timeline.loading import display_path
 from timeline.query import select
-from timeline.store import WriteError, write_atomic
 
 _IMAGES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -102,11 +101,6 @@ def render(
     else:
         page = render_html(chosen, collection, as_of=day, group_by=group_by, title=title)
         data = page.encode("utf-8")
-    try:
-        write_atomic(output, data)
-    except WriteError as error:
-        fail(str(error))
     if not chosen:
         out("note: no events match the filters; the timeline is empty", err=True)
-    shown = f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}"
-    out(f"wrote {display_path(output)} ({shown})")
+    write_output(output, data, f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}")

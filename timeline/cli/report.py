@@ -23,7 +23,7 @@ from timeline.cli.app import (
     fail,
     load_checked,
     make_filters,
-    out,
+    write_output,
 )
 from timeline.loading import Collection, display_path
 from timeline.periods import Period, PeriodError, parse_period, period_of, periods_covering
@@ -37,7 +37,6 @@ from timeline.report_render import (
     render_index,
     render_report,
 )
-from timeline.store import WriteError, write_atomic
 
 Every = Literal["week", "month", "quarter", "year"]
 
@@ -50,11 +49,7 @@ def _period(text: str | None, as_of: date) -> Period:
 
 
 def _write(path: Path, text: str, what: str) -> None:
-    try:
-        write_atomic(path, text.encode("utf-8"))
-    except WriteError as error:
-        fail(str(error))
-    out(f"wrote {display_path(path)} ({what})")
+    write_output(path, text.encode("utf-8"), what)
 
 
 def _events_word(count: int) -> str:

@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from timeline.cli.app import app, fail, out
-from timeline.loading import display_path
+from timeline.cli.app import app, write_output
 from timeline.schema import actors_file_schema, event_file_schema, schema_text
-from timeline.store import WriteError, write_atomic
 
 
 @app.command()
@@ -34,8 +32,4 @@ def schema(
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except WriteError as error:
-        fail(str(error))
-    out(f"wrote {display_path(output)}")
+    write_output(output, text.encode("utf-8"))
