@@ -10,6 +10,7 @@ run, wall clock, on whatever else the machine is doing: run it twice on a quiet 
 from __future__ import annotations
 
 import argparse
+import difflib
 import gc
 import itertools
 import json
@@ -59,6 +60,7 @@ def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     """Every figure for one size, in this process: of our runs, the best of `repeat`."""
     from timeline.cli.app import load_validated
     from timeline.loading import collection_files
+    from timeline.problems import did_you_mean
 
     root = folder / f"events-{count}"
     if not root.exists():
@@ -67,9 +69,9 @@ def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     figures: dict[str, Any] = {"events": count, "files": len(files)}
     figures["bytes"] = sum(path.stat().st_size for path in files)
 
-    def validate(use_cache: bool) -> tuple[float, tuple[int, int]]:
+    def validate(use_cache: bool, as_of: date = AS_OF) -> tuple[float, tuple[int, int]]:
         elapsed, (_, events, problems) = _timed(
-            lambda: load_validated(root, AS_OF, use_cache=use_cache)
+            lambda: load_validated(root, as_of, use_cache=use_cache)
         )
         found = (events, len(problems))
         del problems  # freeing is not part of the figure
@@ -95,6 +97,12 @@ def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     figures["cold_filling"] = best(fill)
     time.sleep(3.1)  # past the racy window, as a next run would be
     figures["warm"] = best(lambda: validate(True))
+    # Another as-of day: the checks' result of the last run does not apply; they run again
+    # on the cached facts. Each run moves a day on, so that none reuses the one before.
+    days = iter(range(1, repeat + 1))
+    figures["warm_other_day"] = best(
+        lambda: validate(True, date.fromordinal(AS_OF.toordinal() + next(days)))
+    )
     edited = files[len(files) // 2]
     text = edited.read_text(encoding="utf-8")
     edits = iter(range(repeat))
@@ -108,6 +116,14 @@ def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
         figures["warm_one_changed"] = best(edit_one)
     finally:
         edited.write_text(text, encoding="utf-8")
+    # One misspelt id among `count`: the hint, by ours (RapidFuzz) and by difflib.
+    ids = [f"event-{n}-talks-on-the-draft-resolution" for n in range(count)]
+    typo = f"event-{count // 2}-talks-on-the-draft-resolutoin"
+    figures["hint"], ours = _timed(lambda: did_you_mean(typo, ids))
+    figures["hint_difflib"], theirs = _timed(
+        lambda: difflib.get_close_matches(typo, ids, n=1, cutoff=0.6)
+    )
+    assert ours == f"; did you mean {theirs[0]!r}?", (ours, theirs)
     figures["bare_libyaml"], _ = _timed(
         lambda: _parse_all(files, lambda t: list(yaml.load_all(t, Loader=yaml.CSafeLoader)))
     )
@@ -177,7 +193,9 @@ def _ratio(top: float | None, bottom: float | None) -> str:
 
 
 def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f} s"
+    if value is None:
+        return "-"
+    return f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -194,14 +212,18 @@ def table(rows: list[dict[str, Any]]) -> str:
     line("cold validate (no cache)", [_seconds(r["cold"]) for r in rows])
     line("cold validate, filling the cache", [_seconds(r["cold_filling"]) for r in rows])
     line("warm validate, nothing changed", [_seconds(r["warm"]) for r in rows])
+    line("warm validate, another as-of day", [_seconds(r["warm_other_day"]) for r in rows])
     line("warm validate, one file changed", [_seconds(r["warm_one_changed"]) for r in rows])
     line("render (warm cache)", [r.get("render_note") or _seconds(r["render_warm"]) for r in rows])
     line("HTML size", ["-" if r["html_bytes"] is None else f"{r['html_bytes'] / 1e6:.1f} MB"
                        for r in rows])  # fmt: skip
+    line("hint for one unknown id (difflib)",
+         [f"{_seconds(r['hint'])} ({_seconds(r['hint_difflib'])})" for r in rows])  # fmt: skip
     line("peak memory (validate)", [f"{r['peak_mb']:,.0f} MB" for r in rows])
     line("cold / bare libyaml (goal ≤ 1.0)", [_ratio(r["cold"], r["bare_libyaml"]) for r in rows])
     line("`safe_load` / bare libyaml", [_ratio(r["safe_load"], r["bare_libyaml"]) for r in rows])
     line("warm / cold (goal ≤ 0.05)", [_ratio(r["warm"], r["cold"]) for r in rows])
+    line("another day / cold", [_ratio(r["warm_other_day"], r["cold"]) for r in rows])
     line("one changed / cold (goal ≤ 0.1)", [_ratio(r["warm_one_changed"], r["cold"])
                                              for r in rows])  # fmt: skip
     line("render warm / cold (goal ≤ 0.5)", [_ratio(r["render_warm"], r["cold"]) for r in rows])
