@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal, Self, get_args
@@ -84,10 +85,23 @@ def _slug(value: str) -> str:
     return value
 
 
+#: Every character `str.splitlines` breaks a line at.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _readable(value: str) -> bool:
+    """True when some character would show: not only spaces, invisible format characters
+    (zero-width spaces and joiners, byte-order marks, direction marks) or controls."""
+    return any(
+        not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs")
+        for char in value
+    )
+
+
 def _one_line(value: str) -> str:
-    if not value.strip():
+    if not _readable(value):
         raise PydanticCustomError("invalid-title", "the title is empty; write one line")
-    if "\n" in value or "\r" in value:
+    if not _LINE_BREAKS.isdisjoint(value):
         raise PydanticCustomError(
             "invalid-title", "the title must be one line; move the rest to 'summary'"
         )
