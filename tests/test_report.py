@@ -24,7 +24,8 @@ from timeline.checks import check_collection
 from timeline.loading import Collection, load_collection
 from timeline.periods import parse_period
 from timeline.query import Filters
-from timeline.report import Report, build_report
+from timeline.report import build_report
+from timeline.report_model import Report
 from timeline.report_render import md_text, render_report
 
 AS_OF = date(2014, 9, 13)

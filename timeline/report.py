@@ -1,8 +1,8 @@
 """Periodic summary reports: the content is built once as plain data, then rendered.
 
 `build_report` gathers what an analyst's briefing holds (what happened, what changed, what
-is coming, what is overdue, who, threads, data quality) as a tree of dataclasses of
-strings, numbers and lists. JSON is that tree as it is; Markdown and HTML are Jinja2
+is coming, what is overdue, who, threads, data quality) as the tree of dataclasses in
+`timeline/report_model.py`. JSON is that tree as it is; Markdown and HTML are Jinja2
 templates over it (`timeline/report_render.py`).
 
 The report is written as of a day and never mentions an event lying wholly after the end
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from timeline.dates import parse_date
@@ -23,186 +22,28 @@ from timeline.model import EVENT_TYPES, ROLES, STATUSES, Event, Source
 from timeline.periods import Period, day_label, month_abbr, periods_covering, range_period
 from timeline.problems import Problem
 from timeline.query import Filters, select
+from timeline.report_model import (
+    REPORT_FORMAT,
+    ActivityBar,
+    ActorItem,
+    ChangeItem,
+    Count,
+    Counts,
+    EventItem,
+    PeriodInfo,
+    Quality,
+    QualityItem,
+    Report,
+    SourceItem,
+    Thread,
+    ThreadLink,
+    ThreadStep,
+    WhoItem,
+)
 
-#: The report's data format, for tools that read the JSON.
-REPORT_FORMAT = "timeline-report/1"
 #: How many actors "Who" lists.
 TOP_ACTORS = 10
 _PLANNED = ("proposed", "scheduled")
-
-
-@dataclass(slots=True)
-class PeriodInfo:
-    """A period as data: `name` as written on the command line, `label` for people."""
-
-    name: str
-    kind: str
-    label: str
-    days: str
-    first: str
-    last: str
-
-
-@dataclass(slots=True)
-class SourceItem:
-    title: str
-    publisher: str | None
-    url: str | None
-    published: str | None
-
-
-@dataclass(slots=True)
-class ActorItem:
-    """An actor of an event, with its display name and role."""
-
-    id: str
-    name: str
-    title: str | None
-    role: str
-
-
-@dataclass(slots=True)
-class EventItem:
-    """An event as the report shows it."""
-
-    id: str
-    label: str
-    start: str
-    end: str | None
-    title: str
-    type: str
-    status: str
-    wider: bool  # the span reaches outside the period (dated only to a coarser unit, or open)
-    actors: list[ActorItem]
-    location: str | None
-    summary: str | None
-    sources: list[SourceItem]
-    tags: list[str]
-    path: str
-
-
-@dataclass(slots=True)
-class ChangeItem:
-    """An `updates` entry dated inside the period."""
-
-    date: str
-    event: str
-    event_title: str
-    event_label: str
-    status: str | None
-    previous_status: str | None
-    note: str | None
-    source: SourceItem | None
-
-
-@dataclass(slots=True)
-class Count:
-    name: str
-    count: int
-    previous: int
-    change: int
-
-
-@dataclass(slots=True)
-class Counts:
-    """Events in the period by status and type, against the previous period."""
-
-    total: int
-    previous_total: int
-    change: int
-    by_status: list[Count]
-    by_type: list[Count]
-
-
-@dataclass(slots=True)
-class WhoItem:
-    """An actor active in the period: how many of its events, in which roles."""
-
-    id: str
-    name: str
-    title: str | None
-    kind: str | None
-    events: int
-    roles: list[str]
-
-
-@dataclass(slots=True)
-class ThreadLink:
-    relation: str
-    event: str
-    event_title: str
-
-
-@dataclass(slots=True)
-class ThreadStep:
-    id: str
-    label: str
-    title: str
-    status: str
-    in_period: bool
-    links: list[ThreadLink]
-
-
-@dataclass(slots=True)
-class Thread:
-    """Events joined by `related` links, in date order; at least one touches the period."""
-
-    label: str
-    steps: list[ThreadStep]
-
-
-@dataclass(slots=True)
-class QualityItem:
-    id: str
-    label: str
-    title: str
-    detail: str
-    path: str
-    line: int
-
-
-@dataclass(slots=True)
-class Quality:
-    """What an analyst should fix in the records the report is built on."""
-
-    no_sources: list[QualityItem]
-    imprecise_dates: list[QualityItem]
-    warnings: list[QualityItem]
-
-
-@dataclass(slots=True)
-class ActivityBar:
-    name: str
-    label: str
-    first: str
-    last: str
-    events: int
-
-
-@dataclass(slots=True)
-class Report:
-    """Everything a periodic report says, as data."""
-
-    format: str
-    period: PeriodInfo
-    previous: PeriodInfo
-    next: PeriodInfo
-    horizon: str  # the last day the report looks at: the end of the next period
-    horizon_label: str
-    as_of: str
-    as_of_label: str
-    collection: str
-    filters: list[str]
-    counts: Counts
-    happened: list[EventItem]
-    changed: list[ChangeItem]
-    coming_up: list[EventItem]
-    overdue: list[EventItem]
-    who: list[WhoItem]
-    threads: list[Thread]
-    quality: Quality
-    activity_unit: str
-    activity: list[ActivityBar]
 
 
 def period_info(period: Period) -> PeriodInfo:

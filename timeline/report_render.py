@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from timeline.loading import Collection
 from timeline.model import Event
-from timeline.report import Count, Report
+from timeline.report_model import Count, Report
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)

@@ -28,7 +28,8 @@ from timeline.cli.app import (
 from timeline.loading import Collection, display_path
 from timeline.periods import Period, PeriodError, parse_period, period_of, periods_covering
 from timeline.query import Filters, select
-from timeline.report import Report, build_report, describe_filters
+from timeline.report import build_report, describe_filters
+from timeline.report_model import Report
 from timeline.report_render import (
     INDEX_FORMAT,
     Format,
