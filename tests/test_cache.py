@@ -387,3 +387,20 @@ def test_records_of_a_file_validate_parsed_are_kept_by_the_next_reader(
     parses.clear()
     assert load(root, tmp_path / "c").event_index["e07"].title == "Changed"
     assert parses == []
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_spinner_while_drawing_only_on_a_terminal(
+    terminal: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(app_module, "BUSY_MIN_EVENTS", 5)
+    app_module.out("start", err=True)
+    with app_module.busy("Drawing 11 events", 11):
+        pass
+    with app_module.busy("Drawing 4 events", 4):
+        pass
+    drawn = stream.getvalue()
+    assert ("Drawing 11 events" in drawn) is terminal
+    assert "Drawing 4 events" not in drawn

@@ -221,6 +221,21 @@ def print_json(value: Any) -> None:
 
 #: Parsing fewer files than this takes about a second or less: no progress bar for it.
 PROGRESS_MIN_FILES = 2000
+#: Drawing a page of fewer events than this takes about a second or less: no spinner.
+BUSY_MIN_EVENTS = 20_000
+
+
+@contextlib.contextmanager
+def busy(message: str, events: int) -> Iterator[None]:
+    """A spinner and `message` on standard error while long work on `events` events runs;
+    only on a terminal, and only when the work takes about a second or more."""
+    if events < BUSY_MIN_EVENTS or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console  # imported lazily: most runs never draw one
+
+    with Console(stderr=True).status(message):
+        yield
 
 
 @contextlib.contextmanager

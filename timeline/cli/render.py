@@ -19,6 +19,7 @@ from timeline.cli.app import (
     TypeOpt,
     app,
     as_of_day,
+    busy,
     fail,
     load_checked,
     make_filters,
@@ -89,18 +90,19 @@ def render(
         timeline_figure,
     )
 
-    if suffix in _IMAGES:
-        fig = timeline_figure(
-            chosen, collection, as_of=day, group_by=group_by,
-            title=title if title is not None else default_title(collection),
-        )  # fmt: skip
-        try:
-            data = figure_image(fig, _IMAGES[suffix])  # type: ignore[arg-type]
-        except ImageError as error:
-            fail(str(error))
-    else:
-        page = render_html(chosen, collection, as_of=day, group_by=group_by, title=title)
-        data = page.encode("utf-8")
+    with busy(f"Drawing {len(chosen):,} events", len(chosen)):
+        if suffix in _IMAGES:
+            fig = timeline_figure(
+                chosen, collection, as_of=day, group_by=group_by,
+                title=title if title is not None else default_title(collection),
+            )  # fmt: skip
+            try:
+                data = figure_image(fig, _IMAGES[suffix])  # type: ignore[arg-type]
+            except ImageError as error:
+                fail(str(error))
+        else:
+            page = render_html(chosen, collection, as_of=day, group_by=group_by, title=title)
+            data = page.encode("utf-8")
     if not chosen:
         out("note: no events match the filters; the timeline is empty", err=True)
     write_output(output, data, f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}")
