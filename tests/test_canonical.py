@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from timeline.canonical import SCHEMA_LINE, event_record, event_yaml, misread_plain
 from timeline.loading import load_collection, read_bytes
-from timeline.model import EVENT_KEYS, RELATIONS, ROLES, STATUSES, Event
+from timeline.model import EVENT_KEYS, LINE_BREAKS, RELATIONS, ROLES, STATUSES, Event, readable
 
 # Strings that YAML readers love to turn into something else, or that need escapes.
 NASTY = [
@@ -33,9 +33,8 @@ text = st.one_of(
     st.lists(st.sampled_from(NASTY), min_size=2, max_size=4).map("".join),
 )
 one_line = (
-    text.map(lambda s: s.replace("\n", " ").replace("\r", " ")).filter(str.strip).map(
-        lambda s: s[:200]
-    )
+    text.map(lambda s: "".join(" " if c in LINE_BREAKS else c for c in s)[:200])
+    .filter(readable)
 )  # fmt: skip
 slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}", fullmatch=True)
 day = st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31))

@@ -86,10 +86,10 @@ def _slug(value: str) -> str:
 
 
 #: Every character `str.splitlines` breaks a line at.
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
-def _readable(value: str) -> bool:
+def readable(value: str) -> bool:
     """True when some character would show: not only spaces, invisible format characters
     (zero-width spaces and joiners, byte-order marks, direction marks) or controls."""
     return any(
@@ -99,9 +99,9 @@ def _readable(value: str) -> bool:
 
 
 def _one_line(value: str) -> str:
-    if not _readable(value):
+    if not readable(value):
         raise PydanticCustomError("invalid-title", "the title is empty; write one line")
-    if not _LINE_BREAKS.isdisjoint(value):
+    if not LINE_BREAKS.isdisjoint(value):
         raise PydanticCustomError(
             "invalid-title", "the title must be one line; move the rest to 'summary'"
         )

@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from timeline.canonical import event_yaml
 from timeline.loading import ACTORS_FILE, load_collection
-from timeline.model import EVENT_TYPES, RELATIONS, ROLES, STATUSES, Event
+from timeline.model import (
+    EVENT_TYPES,
+    LINE_BREAKS,
+    RELATIONS,
+    ROLES,
+    STATUSES,
+    Event,
+    readable,
+)
 
 #: Put into user text; an output element or attribute with this name came from user text.
 MARKER = "data-fuzz"
@@ -39,8 +47,8 @@ text = st.lists(_fragment, max_size=5).map("".join)
 one_line = (
     st.lists(_fragment, min_size=1, max_size=4)
     .map("".join)
-    .map(lambda t: t.replace("\r", " ").replace("\n", " ")[:199])
-    .map(lambda t: t if t.strip() else t + "x")
+    .map(lambda t: "".join(" " if c in LINE_BREAKS else c for c in t)[:199])
+    .map(lambda t: t if readable(t) else t + "x")
 )
 URLS = (
     "https://example.org/a?b=<script>alert(1)</script>&c=\"'",

@@ -16,6 +16,7 @@ from typer.testing import Result
 from fuzz.test_fuzz_validate import assert_terminal_safe
 from timeline.cli.app import app
 from timeline.loading import MAX_FILE_BYTES, load_collection, read_bytes
+from timeline.model import LINE_BREAKS
 from timeline.problems import MAX_PROBLEMS_PER_FILE
 from timeline.yamlread import MAX_DEPTH
 
@@ -23,7 +24,7 @@ Tree = Callable[[dict[str, str | bytes]], Path]
 Cli = Callable[..., Result]
 AS_OF = ("--as-of", "2014-09-13")
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07\u202eevil\u2066\r\x08\x00\u2028"
-ONE_LINE = HOSTILE.replace("\r", "")  # a title is one line
+ONE_LINE = "".join(c for c in HOSTILE if c not in LINE_BREAKS)  # a title is one line
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(tree: Tree, cli: Cli) -> None:
@@ -125,8 +126,11 @@ class _Terminal(io.StringIO):
 
 def test_json_and_csv_on_a_terminal_are_escaped_and_stay_data(tree: Tree, cli: Cli) -> None:
     """Regression: `list --format json|csv` wrote bidi and line-separator characters raw."""
-    title = "Title\u202eevil\u2028\x85"
-    tree({"actors.yaml": ACTORS, "e.yaml": event_yaml("e", title=json.dumps(title))})
+    title, place = "Title\u202eevil", "Place\u2028\x85"  # line breaks: not in a title
+    tree({
+        "actors.yaml": ACTORS,
+        "e.yaml": event_yaml("e", title=json.dumps(title), location=json.dumps(place)),
+    })  # fmt: skip
     for fmt in ("json", "csv"):
         screen = _Terminal()
         with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit) as done:
@@ -136,7 +140,8 @@ def test_json_and_csv_on_a_terminal_are_escaped_and_stay_data(tree: Tree, cli: C
         shown = screen.getvalue()
         assert_terminal_safe(shown)
         if fmt == "json":  # the escapes are JSON's: the same data
-            assert "Title\\u202eevil\\u2028\\u0085" in shown
+            assert "Title\\u202eevil" in shown and "Place\\u2028\\u0085" in shown
             assert json.loads(shown)[0]["title"] == title
+            assert json.loads(shown)[0]["location"]["name"] == place
         else:
-            assert "Title\\u202eevil\\u2028\\x85" in shown
+            assert "Title\\u202eevil" in shown and "Place\\u2028\\x85" in shown
