@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from conftest import ACTORS, SEED, event_yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import Result
 
 from timeline.loading import Collection, load_collection
@@ -26,6 +28,7 @@ from timeline.render import (
     render_html,
     timeline_figure,
 )
+from timeline.render_layout import _first_fit
 from timeline.render_text import search_text
 
 AS_OF = date(2014, 9, 13)
@@ -448,3 +451,22 @@ def test_image_through_kaleido(
     result = run_seed(cli, "-o", f"seed{suffix}")
     assert result.exit_code == 0, result.output
     assert (tmp_path / f"seed{suffix}").read_bytes()[:200].lstrip().find(magic) >= 0
+
+
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 60)), min_size=1, max_size=60),
+    gap=st.integers(0, 20),
+)
+def test_packed_rows_are_the_first_row_free(spans: list[tuple[int, int]], gap: int) -> None:
+    # The heap-based packing against the plain scan it replaced: the lowest row whose
+    # last glyph ends `gap` before the next one starts, else a new row.
+    members = sorted((start, start + length + 1) for start, length in spans)
+    ends: list[int] = []
+    expected = []
+    for start, end in members:
+        row = next((i for i, last in enumerate(ends) if last + gap <= start), len(ends))
+        if row == len(ends):
+            ends.append(end)
+        ends[row] = end
+        expected.append(row)
+    assert _first_fit(members, gap) == expected

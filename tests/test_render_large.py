@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 import struct
 from datetime import date
@@ -15,8 +14,8 @@ from conftest import ACTORS, build_tree
 from test_render import HOSTILE_TITLES, generated_yaml, hostile_files
 
 from timeline.loading import load_collection
-from timeline.render import WEBGL_ABOVE, render_html, timeline_figure
-from timeline.render_page import plotly_js
+from timeline.render import WEBGL_ABOVE, render_html, timeline_plot
+from timeline.render_page import plotly_js, unpack_table
 
 AS_OF = date(2014, 9, 13)
 COUNT = WEBGL_ABOVE + 500
@@ -28,11 +27,10 @@ def _ints(value: Any) -> list[int]:
     return list(struct.unpack(f"<{len(raw) // 4}i", raw))
 
 
-def _figure_json(page: str) -> dict[str, Any]:
-    found = re.search(r'id="timeline-figure">(.*?)</script>', page, re.S)
+def _table(page: str) -> dict[str, Any]:
+    found = re.search(r'id="timeline-table">(.*?)</script>', page, re.S)
     assert found is not None
-    data: dict[str, Any] = json.loads(found.group(1))
-    return data
+    return unpack_table(found.group(1))
 
 
 def test_large_figure_has_no_cards_and_one_table(tmp_path: Path) -> None:
@@ -40,12 +38,15 @@ def test_large_figure_has_no_cards_and_one_table(tmp_path: Path) -> None:
         tmp_path / "events", {"actors.yaml": ACTORS, "many.yaml": generated_yaml(COUNT)}
     )
     big = load_collection(root)
-    fig = timeline_figure(big.events, big, as_of=AS_OF)
+    plot = timeline_plot(big.events, big, as_of=AS_OF)
+    fig, table = plot.figure, plot.table
     events = [t for t in fig.data if t.meta in ("events", "open")]
     assert events and all(t.hoverinfo == "none" and t.hovertext is None for t in events)
     assert all(t.hovertemplate is None for t in fig.data)
-    table = fig.layout.meta["table"]
+    assert table is not None and "table" not in fig.layout.meta
     assert "search" not in fig.layout.meta and "ids" not in fig.layout.meta
+    # the page carries the same table, packed
+    assert _table(render_html(big.events, big, as_of=AS_OF)) == table
     # every point's number leads to its own event's row
     for trace in events:
         for n in _ints(trace.customdata)[:50]:
@@ -75,10 +76,11 @@ def test_large_table_keeps_hostile_text_plain_and_out_of_code(tmp_path: Path) ->
     big = load_collection(root)
     assert not big.problems
     page = render_html(big.events, big, as_of=AS_OF)
-    figure = _figure_json(page)
-    assert set(HOSTILE_TITLES) <= set(figure["layout"]["meta"]["table"]["titles"])
+    assert set(HOSTILE_TITLES) <= set(_table(page)["titles"])
     block = re.search(r'id="timeline-figure">(.*?)</script>', page, re.S)
     assert block is not None and "<" not in block.group(1)
+    packed = re.search(r'id="timeline-table">(.*?)</script>', page, re.S)
+    assert packed is not None and re.fullmatch(r"[A-Za-z0-9+/=]+", packed.group(1))
 
 
 @pytest.mark.browser

@@ -355,7 +355,7 @@ def load_collection(
     goes. `jobs`, if given, is `collection_jobs(root, extra)` already made.
     """
     jobs = collection_jobs(root, extra) if jobs is None else jobs
-    with _collector_paused() as loaded:
+    with collector_paused() as loaded:
         results = read_files(jobs, cache=cache, workers=workers, progress=progress)
         if cache is not None:
             cache.save()
@@ -374,7 +374,7 @@ def load_outline(
 ) -> Outline:
     """The collection's facts and its files' problems, without building its records where
     the cache or the worker processes give the facts (validating needs no more)."""
-    with _collector_paused() as loaded:
+    with collector_paused() as loaded:
         results = read_files(jobs, cache=cache, workers=workers, progress=progress, records=False)
         if cache is not None:
             cache.save()
@@ -427,7 +427,7 @@ FREEZE_MIN_EVENTS = 5000
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[list[int]]:
+def collector_paused() -> Iterator[list[int]]:
     """Pause the cyclic garbage collector while records are built (they hold no cycles);
     afterwards, if many were loaded (their count appended to the list), freeze them.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +26,7 @@ def day_ms(day: date) -> int:
     return (day - _EPOCH).days * DAY_MS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass builds slower, and glyphs are many
 class Glyph:
     """One drawn occurrence of an event: which row, from when to when, and how."""
 
@@ -68,6 +69,31 @@ def _lanes_of(event: Event, group_by: GroupBy) -> list[tuple[str, str | None]]:
     return list(seen.items()) or [("", None)]
 
 
+def _first_fit(spans: Sequence[tuple[int, int]], gap: int) -> list[int]:
+    """The row of each (start, end) span, in start order: the lowest row whose last span
+    ends `gap` before it starts, or a new row. Rows free up in order of their end, so a
+    heap of busy rows by end and a heap of free rows by number find it without scanning
+    every row (the scan took most of the layout's time at 100,000 events)."""
+    busy: list[tuple[int, int]] = []  # (end + gap, row)
+    free: list[int] = []
+    placed: list[int] = []
+    rows = 0
+    for start, end in spans:
+        while busy and busy[0][0] <= start:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            row = heapq.heappop(free)
+        else:
+            row, rows = rows, rows + 1
+        heapq.heappush(busy, (end + gap, row))
+        placed.append(row)
+    return placed
+
+
+# A glyph before it has a lane and row: sorted as a tuple, by start, end and event id.
+_Placing = tuple[int, int, str, int, Event, str | None, Kind, bool]
+
+
 def layout_glyphs(
     events: Sequence[Event], group_by: GroupBy, as_of: date
 ) -> tuple[list[Glyph], list[tuple[str, float, float, int]], bool]:
@@ -75,52 +101,51 @@ def layout_glyphs(
     rows are one per glyph (small collections: a title per row, the lane's name on its
     first row); otherwise glyphs are packed into as few rows as keep them apart."""
     today_end = day_ms(as_of) + DAY_MS // 2
-    by_lane: dict[str, list[Glyph]] = {}
+    by_lane: dict[str, list[_Placing]] = {}
+    spans: dict[str, tuple[int, int | None, Kind]] = {}  # by date text: equal texts, equal
     for number, event in enumerate(events):
         span = event.date
-        start = day_ms(span.start)
-        if span.end is None:
-            end, open_end = max(today_end, start + DAY_MS), True
-        else:
-            end, open_end = day_ms(span.end) + DAY_MS, False
-        kind = glyph_kind(event)
+        known = spans.get(span.text)
+        if known is None:
+            last = None if span.end is None else day_ms(span.end) + DAY_MS
+            known = spans[span.text] = (day_ms(span.start), last, glyph_kind(event))
+        start, end, kind = known
+        open_end = end is None
+        if end is None:
+            end = max(today_end, start + DAY_MS)
         for key, role in _lanes_of(event, group_by):
-            glyph = Glyph(number, event, 0, role, kind, start, end, open_end)
-            by_lane.setdefault(key, []).append(glyph)
+            placing = (start, end, event.id, number, event, role, kind, open_end)
+            by_lane.setdefault(key, []).append(placing)
+    for members in by_lane.values():
+        members.sort()  # by start, end, id (numbers differ, so events are never compared)
     # Lanes in order of their first event; name breaks ties so the order is stable.
     if group_by == "status":
         order = sorted(by_lane, key=STATUS_ORDER.index)
     else:
-        order = sorted(by_lane, key=lambda k: (min(g.start for g in by_lane[k]), k))
+        order = sorted(by_lane, key=lambda k: (by_lane[k][0][0], k))
     labelled = sum(len(g) for g in by_lane.values()) <= LABELLED_UP_TO
-    total = max((g.end for gs in by_lane.values() for g in gs), default=0) - min(
-        (g.start for gs in by_lane.values() for g in gs), default=0
+    total = max((p[1] for m in by_lane.values() for p in m), default=0) - min(
+        (m[0][0] for m in by_lane.values()), default=0
     )
     gap = total // 80  # packed rows keep glyphs this far apart so they stay distinct
     glyphs: list[Glyph] = []
     lanes: list[tuple[str, float, float, int]] = []
     top = 0.0
     for lane_number, key in enumerate(order):
-        row_ends: list[int] = []
-        members = sorted(by_lane[key], key=lambda g: (g.start, g.end, g.event.id))
-        for glyph in members:
-            if labelled:
-                row = len(row_ends) + 1  # row 0 of the lane holds its name
-                row_ends.append(glyph.end)
-            else:
-                free = next((i for i, e in enumerate(row_ends) if e + gap <= glyph.start), None)
-                if free is None:
-                    free = len(row_ends)
-                    row_ends.append(glyph.end)
-                row_ends[free] = glyph.end
-                row = free
+        members = by_lane[key]
+        if labelled:
+            rows: Sequence[int] = range(1, len(members) + 1)
+            used = len(members) + 1
+        else:
+            rows = _first_fit([(m[0], m[1]) for m in members], gap)
+            used = max(rows) + 1
+        for (start, end, _, number, event, role, kind, open_end), row in zip(
+            members, rows, strict=True
+        ):
             glyphs.append(
-                Glyph(
-                    glyph.number, glyph.event, lane_number, glyph.role, glyph.kind,
-                    glyph.start, glyph.end, glyph.open_end, top + row,
-                )
-            )  # fmt: skip
-        bottom = top + len(row_ends) - (0 if labelled else 1)
+                Glyph(number, event, lane_number, role, kind, start, end, open_end, top + row)
+            )
+        bottom = top + used - 1
         lanes.append((key, top, bottom, len(members)))
         top = bottom + 1.6  # a little air between lanes
     return glyphs, lanes, labelled

@@ -114,7 +114,7 @@ def render_report(report: Report, fmt: Format, collection: Collection) -> str:
         return report_json(report)
     if fmt == "md":
         return environment().get_template("report.md.j2").render(r=report)
-    from timeline.render import figure_div, timeline_figure  # Plotly: only for HTML
+    from timeline.render import figure_div, timeline_plot  # Plotly: only for HTML
 
     # The figure's hover texts name related events: it sees only the events the report may
     # mention (none after its horizon), and links to later ones are dropped.
@@ -124,11 +124,13 @@ def render_report(report: Report, fmt: Format, collection: Collection) -> str:
     events = [_without_links_beyond(index[item.id], index) for item in report.happened]
     figure = ""
     if events:
-        fig = timeline_figure(
+        plot = timeline_plot(
             events, replace(collection, events=known), as_of=date.fromisoformat(report.as_of),
             title=f"{report.period.label}: events in the period",
         )  # fmt: skip
-        figure = figure_div(fig, div_id="report-timeline", include_plotlyjs=True)
+        figure = figure_div(
+            plot.figure, div_id="report-timeline", include_plotlyjs=True, table=plot.table
+        )
     return environment().get_template("report.html.j2").render(r=report, figure=figure)
 
 
