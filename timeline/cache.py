@@ -191,8 +191,11 @@ class Decoder:
         self._builders: dict[type[BaseModel], Callable[..., Any]] = {}
 
     def model(self, model: type[BaseModel], data: tuple[Any, ...], path: str = "") -> Any:
-        build = self._builders.get(model) or self._builder(model)
-        return build(data, path)
+        return self.builder(model)(data, path)
+
+    def builder(self, model: type[BaseModel]) -> Callable[..., Any]:
+        """`build(data, path)` for records of `model`."""
+        return self._builders.get(model) or self._builder(model)
 
     def _builder(self, model: type[BaseModel]) -> Callable[..., Any]:
         codec = _codec(model)
@@ -335,10 +338,8 @@ def decode_records(
 ) -> tuple[list[Event], list[Actor]]:
     """The records stored by `encode_records`, placed in `display`."""
     events, actors = marshal.loads(payload)
-    return (
-        [decoder.model(Event, item, display) for item in events],
-        [decoder.model(Actor, item, display) for item in actors],
-    )
+    event, actor = decoder.builder(Event), decoder.builder(Actor)
+    return [event(item, display) for item in events], [actor(item, display) for item in actors]
 
 
 def _fingerprint() -> bytes:

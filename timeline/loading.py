@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -401,6 +402,12 @@ def _merge_outlines(root: Path, results: Sequence[FileResult]) -> Outline:
     return Outline(root, *_merge_facts(results), _merge_problems(results), len(results))
 
 
+def _sort_key(event: Event) -> tuple[date, date, str]:
+    """`Event.sort_key`, in one call: sorting 100,000 events calls it 100,000 times."""
+    span = event.date
+    return (span.start, date.max if span.end is None else span.end, event.id)
+
+
 def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
     """One collection from the results of its files, events in date order. Its outline
     is made from the files' facts when first asked for (often never: see `_memoized`)."""
@@ -409,7 +416,7 @@ def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
     for result in results:
         events.extend(result.events)
         actors.extend(result.actors)
-    events.sort(key=Event.sort_key)
+    events.sort(key=_sort_key)
     problems = _merge_problems(results)
     return Collection(root, events, actors, problems, len(results), _parts=list(results))
 

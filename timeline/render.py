@@ -259,7 +259,7 @@ def timeline_plot(
     """The timeline of `events`: the figure and, on large pages, its event table."""
     glyphs, lanes, labelled = layout_glyphs(events, group_by, as_of)
     gl = len(glyphs) > WEBGL_ABOVE
-    actors, index = collection.actor_index, collection.event_index
+    actors = collection.actor_index
     # Large pages send one compact table and the browser builds cards and search from it:
     # a card per glyph would be most of the page (hundreds of bytes an event).
     hover = (
@@ -267,7 +267,7 @@ def timeline_plot(
         if gl
         else {
             (g.number, g.lane): event_hover(
-                g.event, actors, index, g.role, with_click=bool(g.event.sources)
+                g.event, actors, collection.event_index, g.role, with_click=bool(g.event.sources)
             )
             for g in glyphs
         }

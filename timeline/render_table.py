@@ -61,12 +61,10 @@ def event_table(
         flag_chars.append(flag)
         status_chars.append(statuses[event.status])
         type_numbers.append(types.setdefault(event.type, len(types)))
-        refs = event.actors
-        actor_rows.append(
-            [people.setdefault(ref.actor, len(people)) for ref in refs]
-            if len(refs) < 2
-            else [people.setdefault(a, len(people)) for a in dict.fromkeys(r.actor for r in refs)]
-        )
+        row = [people.setdefault(ref.actor, len(people)) for ref in event.actors]
+        if len(row) > 1 and len(set(row)) < len(row):  # an actor named twice: shown once
+            row = list(dict.fromkeys(row))
+        actor_rows.append(row)
         event_tags = event.tags
         tag_rows.append(
             [tags.setdefault(tag, len(tags)) for tag in dict.fromkeys(event_tags)]
