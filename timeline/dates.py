@@ -208,8 +208,13 @@ def _make_part(
     return _Part(written, year, month, day, qualifier or "", the_day, the_day)
 
 
+def month_abbr(day: date) -> str:
+    """`Feb`, with our own month names (strftime's follow the locale)."""
+    return _MONTHS[day.month - 1]
+
+
 def day_label(day: date) -> str:
-    """`17 Feb 2014`, with our own month names (strftime's follow the locale)."""
+    """`17 Feb 2014`, whatever the locale."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year:04d}"
 
 

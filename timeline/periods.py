@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from timeline.dates import DateError, parse_date, parse_day
+from timeline.dates import DateError, month_abbr, parse_date, parse_day
 
 PeriodKind = Literal["year", "quarter", "month", "week", "range"]
 #: The kinds `--every` accepts, finest first.
@@ -29,16 +29,6 @@ MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 )  # fmt: skip
-
-
-def month_abbr(day: date) -> str:
-    """`Sep`, whatever the locale."""
-    return MONTH_NAMES[day.month - 1][:3]
-
-
-def day_label(day: date) -> str:
-    """`13 Sep 2014`, whatever the locale."""
-    return f"{day.day} {month_abbr(day)} {day.year:04d}"
 
 
 _YEAR = re.compile(r"([0-9]{4})")

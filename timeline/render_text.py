@@ -12,11 +12,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from timeline.dates import day_label
+from timeline.dates import day_label, month_abbr
 from timeline.describe import location_label
 from timeline.model import Actor, Event
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HOVER_WIDTH = 64
 
 
@@ -174,7 +173,4 @@ def span_text(events: Sequence[Event], as_of: date) -> str:
     known = [event.date.end for event in events if event.date.end is not None]
     last = max(known, default=max(first, as_of))
     ongoing = ", some ongoing" if len(known) < len(events) else ""
-    return (
-        f"{_MONTHS[first.month - 1]} {first.year:04d} – "
-        f"{_MONTHS[last.month - 1]} {last.year:04d}{ongoing}"
-    )
+    return f"{month_abbr(first)} {first.year:04d} – {month_abbr(last)} {last.year:04d}{ongoing}"

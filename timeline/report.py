@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from timeline.dates import parse_date
+from timeline.dates import day_label, month_abbr, parse_date
 from timeline.describe import location_label
 from timeline.loading import Collection
 from timeline.model import EVENT_TYPES, ROLES, STATUSES, Event, Source
-from timeline.periods import Period, day_label, month_abbr, periods_covering, range_period
+from timeline.periods import Period, periods_covering, range_period
 from timeline.problems import Problem
 from timeline.query import Filters, select
 from timeline.report_model import (
