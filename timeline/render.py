@@ -177,15 +177,25 @@ def _event_traces(
 def _link_trace(glyphs: list[Glyph], events: Sequence[Event], gl: bool) -> Any | None:
     """Thin connectors for `related` links between two shown events (first glyph of each);
     on WebGL pages drawn with WebGL from typed arrays, gaps as NaN."""
-    first: dict[str, Glyph] = {}
-    for glyph in glyphs:
-        first.setdefault(glyph.event.id, glyph)
+    # Where each event's first glyph is, by event number (glyphs know their event's number:
+    # no id is hashed for them), and event numbers by id for the links' targets.
+    first: list[Glyph | None] = [None] * len(events)
+    for glyph in reversed(glyphs):
+        first[glyph.number] = glyph
+    numbers: dict[str, int] = {}
+    linked = []
+    for number, event in enumerate(events):
+        numbers.setdefault(event.id, number)
+        if event.related:
+            linked.append((number, event))
     gap = _GAP if gl else None
     xs: list[float | None] = []
     ys: list[float | None] = []
-    for event in events:
+    for number, event in linked:
+        a = first[number]
         for link in event.related:
-            a, b = first.get(event.id), first.get(link.event)
+            other = numbers.get(link.event)
+            b = None if other is None else first[other]
             if a is None or b is None or a is b:
                 continue
             xs += [a.anchor, b.anchor, gap]

@@ -15,6 +15,7 @@ import re
 import struct
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -190,15 +191,19 @@ def figure_div(
     """
     if not _DIV_ID.match(div_id):
         raise ValueError(f"div_id {div_id!r} must be letters, digits, '-' or '_'")
-    parts = [
-        f'<div id="{div_id}" class="timeline-plot"></div>',
-        f'<script type="application/json" id="{div_id}-figure">{figure_json(fig)}</script>',
-    ]
-    if table is not None:  # base64 only: nothing in it can end the script block
-        parts.append(
-            f'<script type="application/x-deflate-base64" id="{div_id}-table">'
-            f"{pack_table(table)}</script>"
-        )
+    # zlib lets go of the interpreter while it deflates: the table is packed on a second
+    # core while this one writes the figure's JSON (0.15 s each at 100,000 events).
+    with ThreadPoolExecutor(1) as pool:
+        packed = None if table is None else pool.submit(pack_table, table)
+        parts = [
+            f'<div id="{div_id}" class="timeline-plot"></div>',
+            f'<script type="application/json" id="{div_id}-figure">{figure_json(fig)}</script>',
+        ]
+        if packed is not None:  # base64 only: nothing in it can end the script block
+            parts.append(
+                f'<script type="application/x-deflate-base64" id="{div_id}-table">'
+                f"{packed.result()}</script>"
+            )
     if include_plotlyjs is True:
         parts.append(f"<script>{plotly_js()}</script>")
     elif include_plotlyjs == "cdn":

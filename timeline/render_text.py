@@ -169,8 +169,16 @@ def span_text(events: Sequence[Event], as_of: date) -> str:
     """`Jan 2013 – Dec 2014`: from the first event's start to the last event's end."""
     if not events:
         return "no events"
-    first = min(event.date.start for event in events)
-    known = [event.date.end for event in events if event.date.end is not None]
-    last = max(known, default=max(first, as_of))
-    ongoing = ", some ongoing" if len(known) < len(events) else ""
+    first, last, ongoing_seen = date.max, date.min, False
+    for event in events:  # one pass: at 100,000 events every pass costs
+        span = event.date
+        if span.start < first:
+            first = span.start
+        if span.end is None:
+            ongoing_seen = True
+        elif span.end > last:
+            last = span.end
+    if last == date.min:  # every event ongoing
+        last = max(first, as_of)
+    ongoing = ", some ongoing" if ongoing_seen else ""
     return f"{month_abbr(first)} {first.year:04d} – {month_abbr(last)} {last.year:04d}{ongoing}"
