@@ -35,9 +35,12 @@ _FIGURE_SCRIPT = """(function () {
   var id = "DIV_ID";
   var gd = document.getElementById(id);
   var fig = JSON.parse(document.getElementById(id + "-figure").textContent);
+  // WebGL canvases at the screen's own pixel density: Plotly's default of 2 makes four
+  // times the pixels on an ordinary screen, and software WebGL draws every one of them.
   var config = {responsive: true, displaylogo: false, scrollZoom: false,
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
-    toImageButtonOptions: {filename: "timeline", scale: 2}};
+    toImageButtonOptions: {filename: "timeline", scale: 2},
+    plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1))};
   var table = null;
   var packed = document.getElementById(id + "-table");
   (packed ? inflate(packed.textContent) : Promise.resolve(null)).then(function (unpacked) {
