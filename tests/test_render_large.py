@@ -57,6 +57,80 @@ def test_large_figure_has_no_cards_and_one_table(tmp_path: Path) -> None:
             assert url == event.sources[0].url
 
 
+# Three events linked to generated ones (e0, e1, e2), one of them twice; one link to an
+# event not in the collection and one to itself, neither drawn.
+LINKED = "".join(
+    f"- id: linked{n}\n  title: Linked event {n}\n  date: '2012-0{n + 1}-10'\n"
+    f"  type: meeting\n  status: occurred\n  related:\n{targets}"
+    for n, targets in enumerate(
+        [
+            "    - {event: e0, relation: follows}\n    - {event: e1, relation: supports}\n",
+            "    - {event: e2, relation: responds-to}\n    - {event: nowhere, relation: follows}\n",
+            "    - {event: linked2, relation: references}\n",
+        ]
+    )
+)
+
+
+def _linked_collection(tmp_path: Path) -> Any:
+    files = {"actors.yaml": ACTORS, "many.yaml": generated_yaml(COUNT), "linked.yaml": LINKED}
+    collection = load_collection(build_tree(tmp_path / "events", files))
+    assert not collection.problems
+    return collection
+
+
+def test_large_page_links_are_pairs_of_event_numbers(tmp_path: Path) -> None:
+    big = _linked_collection(tmp_path)
+    plot = timeline_plot(big.events, big, as_of=AS_OF)
+    assert plot.table is not None
+    number = {event.id: n for n, event in enumerate(big.events)}
+    pairs = [("linked0", "e0"), ("linked0", "e1"), ("linked1", "e2")]
+    assert plot.table["links"] == [number[id] for pair in pairs for id in pair]
+    # the trace is there (its legend entry), its points are drawn by the page from the table
+    (links,) = [t for t in plot.figure.data if t.meta == "links"]
+    assert links.visible == "legendonly" and list(links.x) == [] and list(links.y) == []
+    by_actor = timeline_plot(big.events, big, as_of=AS_OF, group_by="actor").figure
+    assert not [t for t in by_actor.data if t.meta == "links"]  # an event has many glyphs
+
+
+@pytest.mark.browser
+def test_large_page_draws_links_between_the_linked_events_markers(
+    browser: Any, tmp_path: Path
+) -> None:
+    big = _linked_collection(tmp_path)
+    path = tmp_path / "big.html"
+    path.write_text(render_html(big.events, big, as_of=AS_OF), encoding="utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("#timeline[data-ready]", timeout=20000)
+    links, markers = page.evaluate(
+        """() => {
+          const gd = document.getElementById("timeline");
+          const links = gd._fullData.filter((t) => t.meta === "links")[0];
+          const markers = {};
+          for (const t of gd._fullData) {
+            if (t.meta !== "events") continue;
+            for (let i = 0; i < t._length; i++) markers[t.customdata[i]] = [t.x[i], t.y[i]];
+          }
+          return [[Array.from(gd.data[gd._fullData.indexOf(links)].x),
+                   Array.from(gd.data[gd._fullData.indexOf(links)].y)], markers];
+        }"""
+    )
+    number = {event.id: n for n, event in enumerate(big.events)}
+    expected_x: list[Any] = []
+    expected_y: list[Any] = []
+    for a, b in [("linked0", "e0"), ("linked0", "e1"), ("linked1", "e2")]:
+        (xa, ya), (xb, yb) = markers[str(number[a])], markers[str(number[b])]
+        expected_x += [xa, xb, None]
+        expected_y += [ya, yb, None]
+    nan_as_none = [[None if v != v else v for v in values] for values in links]
+    assert nan_as_none == [expected_x, expected_y]
+    assert errors == []
+    page.close()
+
+
 def test_large_page_is_plotly_plus_a_little_per_event(tmp_path: Path) -> None:
     root = build_tree(
         tmp_path / "events", {"actors.yaml": ACTORS, "many.yaml": generated_yaml(COUNT)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 
@@ -174,9 +174,8 @@ def _event_traces(
     return traces
 
 
-def _link_trace(glyphs: list[Glyph], events: Sequence[Event], gl: bool) -> Any | None:
-    """Thin connectors for `related` links between two shown events (first glyph of each);
-    on WebGL pages drawn with WebGL from typed arrays, gaps as NaN."""
+def _link_trace(glyphs: list[Glyph], events: Sequence[Event]) -> Any | None:
+    """Thin connectors for `related` links between two shown events (first glyph of each)."""
     # Where each event's first glyph is, by event number (glyphs know their event's number:
     # no id is hashed for them), and event numbers by id for the links' targets.
     first: list[Glyph | None] = [None] * len(events)
@@ -188,7 +187,6 @@ def _link_trace(glyphs: list[Glyph], events: Sequence[Event], gl: bool) -> Any |
         numbers.setdefault(event.id, number)
         if event.related:
             linked.append((number, event))
-    gap = _GAP if gl else None
     xs: list[float | None] = []
     ys: list[float | None] = []
     for number, event in linked:
@@ -198,16 +196,20 @@ def _link_trace(glyphs: list[Glyph], events: Sequence[Event], gl: bool) -> Any |
             b = None if other is None else first[other]
             if a is None or b is None or a is b:
                 continue
-            xs += [a.anchor, b.anchor, gap]
-            ys += [a.row, b.row, gap]
+            xs += [a.anchor, b.anchor, None]
+            ys += [a.row, b.row, None]
     if not xs:
         return None
-    if gl:
-        return go.Scattergl(
-            x=typed_array(cast(list[float], xs), "f4"),
-            y=typed_array(cast(list[float], ys), "f4"), mode="lines", **_LINK_STYLE,
-        )  # fmt: skip
     return go.Scatter(x=xs, y=ys, mode="lines", **_LINK_STYLE)
+
+
+def _gl_link_trace(table: dict[str, Any]) -> Any | None:
+    """On WebGL pages, the connectors' trace without its points: the page draws each of the
+    table's `links` from the marker of one event to the other's (every event has one
+    marker when lanes are by type or status), so the page does not carry them twice."""
+    if not table["links"]:
+        return None
+    return go.Scattergl(x=[], y=[], mode="lines", **_LINK_STYLE)
 
 
 _LINK_STYLE: dict[str, Any] = {
@@ -298,7 +300,10 @@ def timeline_plot(
             continue
         traces.append(_legend_trace(status, counts[status]))
         traces += _event_traces(mine, status, hover, gl)
-    links = _link_trace(glyphs, events, gl) if group_by in ("type", "status") else None
+    table = event_table(events, actors, _first_url) if gl else None
+    links = None
+    if group_by in ("type", "status"):
+        links = _link_trace(glyphs, events) if table is None else _gl_link_trace(table)
     if links is not None:
         traces.append(links)
 
@@ -405,7 +410,6 @@ def timeline_plot(
             "span": span_text(events, as_of),
         },
     }  # fmt: skip
-    table = event_table(events, actors, _first_url) if gl else None
     return Plot(go.Figure(data=traces, layout=layout), table)
 
 

@@ -48,6 +48,7 @@ _FIGURE_SCRIPT = """(function () {
       table = unpacked;
       fig.layout.meta = fig.layout.meta || {};
       fig.layout.meta.table = table;
+      linkPoints(fig.data, table);
     }
     return Plotly.newPlot(gd, fig.data, fig.layout, config);
   }).then(function () {
@@ -71,6 +72,35 @@ _FIGURE_SCRIPT = """(function () {
     for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).text().then(JSON.parse);
+  }
+  // Large pages: the connectors of related events, drawn between the two events' markers
+  // (the table holds the pairs of event numbers; the figure, the markers).
+  function linkPoints(data, t) {
+    var links = data.filter(function (trace) { return trace.meta === "links"; })[0];
+    if (!links || !t.links.length) return;
+    var n = t.titles.length, xs = new Float64Array(n), ys = new Float64Array(n);
+    data.forEach(function (trace) {
+      if (trace.meta !== "events") return;
+      var x = numbers(trace.x), y = numbers(trace.y), at = numbers(trace.customdata);
+      for (var k = 0; k < at.length; k++) { xs[at[k]] = x[k]; ys[at[k]] = y[k]; }
+    });
+    var count = t.links.length / 2;
+    var x = new Float64Array(3 * count), y = new Float64Array(3 * count);
+    for (var i = 0; i < count; i++) {
+      var a = t.links[2 * i], b = t.links[2 * i + 1];
+      x[3 * i] = xs[a]; x[3 * i + 1] = xs[b]; x[3 * i + 2] = NaN;
+      y[3 * i] = ys[a]; y[3 * i + 1] = ys[b]; y[3 * i + 2] = NaN;
+    }
+    links.x = x;
+    links.y = y;
+  }
+  // A figure array as numbers: plotly.js's typed-array spec decoded, or the array itself.
+  function numbers(value) {
+    if (!value || typeof value.bdata !== "string") return value || [];
+    var raw = atob(value.bdata), bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    var Type = {f4: Float32Array, f8: Float64Array, i4: Int32Array}[value.dtype];
+    return new Type(bytes.buffer);
   }
   // Large pages: the hover card of an event, built from the page's event table. Every
   // string goes in with textContent, never as HTML.

@@ -35,7 +35,8 @@ def event_table(
     actors: Mapping[str, Actor],
     first_url: Callable[[Event], str | None],
 ) -> dict[str, Any]:
-    """Columns indexed by event number, shared strings listed once."""
+    """Columns indexed by event number, shared strings listed once; `links` holds the
+    `related` links between two of `events` as pairs of event numbers, flattened."""
     # One pass over the events, every column at once: reading a record's fields while it is
     # in the processor's cache is most of the cost at 100,000 events.
     types: dict[str, int] = {}
@@ -51,7 +52,12 @@ def event_table(
     actor_rows: list[list[int]] = []
     tag_rows: list[list[int]] = []
     urls: list[str | None] = []
-    for event in events:
+    numbers: dict[str, int] = {}
+    linked: list[tuple[int, Event]] = []
+    for number, event in enumerate(events):
+        numbers.setdefault(event.id, number)
+        if event.related:
+            linked.append((number, event))
         titles.append(event.title)
         span = event.date
         labels.append(span.label)
@@ -72,6 +78,12 @@ def event_table(
             else []
         )
         urls.append(first_url(event) if event.sources else None)
+    links: list[int] = []
+    for number, event in linked:
+        for link in event.related:
+            other = numbers.get(link.event)
+            if other is not None and other != number:
+                links += (number, other)
     names = []
     for actor_id in people:
         actor = actors.get(actor_id)
@@ -88,6 +100,7 @@ def event_table(
         "tags": tag_rows,
         "tagNames": list(tags),
         **_urls(urls),
+        "links": links,
     }
 
 
