@@ -29,15 +29,16 @@ from timeline.render_layout import (
     Kind,
     day_ms,
     layout_glyphs,
+    ms_day,
 )
 from timeline.render_page import ImageError, figure_div, figure_image, page_html, typed_array
-from timeline.render_table import event_table
+from timeline.render_table import event_table, status_counts_of
 from timeline.render_text import (
     event_hover,
     lane_title,
     search_text,
     short,
-    span_text,
+    span_label,
     status_counts,
 )
 
@@ -289,18 +290,18 @@ def timeline_plot(
     last = max([g.end for g in glyphs] + [as_of_ms])
     pad = max((last - first) // 25, 3 * DAY_MS)
     x_range = [first - pad, last + pad]
-    counts = status_counts(events)
+    table = event_table(events, actors, _first_url) if gl else None
+    counts = status_counts(events) if table is None else status_counts_of(table)
     traces: list[Any] = []
     by_status: dict[str, list[Glyph]] = {}
     for glyph in glyphs:
-        by_status.setdefault(glyph.event.status, []).append(glyph)
+        by_status.setdefault(glyph.status, []).append(glyph)
     for status in STATUS_ORDER:
         mine = by_status.get(status)
         if not mine:
             continue
         traces.append(_legend_trace(status, counts[status]))
         traces += _event_traces(mine, status, hover, gl)
-    table = event_table(events, actors, _first_url) if gl else None
     links = None
     if group_by in ("type", "status"):
         links = _link_trace(glyphs, events) if table is None else _gl_link_trace(table)
@@ -401,16 +402,27 @@ def timeline_plot(
                          "buttons": buttons, "bgcolor": "#f3f5fa", "bordercolor": "#c8ced8",
                          "font": {"size": 11}}],
         "barmode": "overlay",
-        "meta": {"span": span_text(events, as_of)}
+        "meta": {"span": _span(glyphs, as_of)}
         if gl
         else {
             "ids": [event.id for event in events],
             "urls": [_first_url(event) for event in events],
             "search": [search_text(event, actors) for event in events],
-            "span": span_text(events, as_of),
+            "span": _span(glyphs, as_of),
         },
     }  # fmt: skip
     return Plot(go.Figure(data=traces, layout=layout), table)
+
+
+def _span(glyphs: list[Glyph], as_of: date) -> str:
+    """The events' span in words (`render_text.span_text`), read from their glyphs: the
+    glyphs are at hand, and another pass over 100,000 events costs."""
+    if not glyphs:
+        return "no events"
+    ends = [g.end for g in glyphs if not g.open_end]
+    last = ms_day(max(ends) - DAY_MS) if ends else None  # glyph ends are exclusive
+    first = ms_day(min(g.start for g in glyphs))
+    return span_label(first, last, len(ends) < len(glyphs), as_of)
 
 
 def _first_url(event: Event) -> str | None:

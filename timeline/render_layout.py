@@ -5,10 +5,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
-from timeline.model import Event
+from timeline.model import Event, Status
 
 GroupBy = Literal["type", "actor", "tag", "status"]
 Kind = Literal["point", "fuzzy-point", "bar", "band"]
@@ -26,6 +26,11 @@ def day_ms(day: date) -> int:
     return (day - _EPOCH).days * DAY_MS
 
 
+def ms_day(ms: int) -> date:
+    """The day `ms` (Plotly's date number) falls on: `day_ms` undone."""
+    return _EPOCH + timedelta(days=ms // DAY_MS)
+
+
 @dataclass(slots=True)  # not frozen: a frozen dataclass builds slower, and glyphs are many
 class Glyph:
     """One drawn occurrence of an event: which row, from when to when, and how."""
@@ -35,6 +40,7 @@ class Glyph:
     lane: int
     role: str | None
     kind: Kind
+    status: Status  # read while laying out: reading it again from 100,000 events costs
     start: int  # ms
     end: int  # ms, exclusive (a day event: start + 1 day)
     open_end: bool
@@ -91,7 +97,7 @@ def _first_fit(spans: Sequence[tuple[int, int]], gap: int) -> list[int]:
 
 
 # A glyph before it has a lane and row: sorted as a tuple, by start, end and event id.
-_Placing = tuple[int, int, str, int, Event, str | None, Kind, bool]
+_Placing = tuple[int, int, str, int, Event, str | None, Kind, Status, bool]
 
 
 def layout_glyphs(
@@ -113,8 +119,9 @@ def layout_glyphs(
         open_end = end is None
         if end is None:
             end = max(today_end, start + DAY_MS)
+        status = event.status
         for key, role in _lanes_of(event, group_by):
-            placing = (start, end, event.id, number, event, role, kind, open_end)
+            placing = (start, end, event.id, number, event, role, kind, status, open_end)
             by_lane.setdefault(key, []).append(placing)
     for members in by_lane.values():
         members.sort()  # by start, end, id (numbers differ, so events are never compared)
@@ -139,11 +146,13 @@ def layout_glyphs(
         else:
             rows = _first_fit([(m[0], m[1]) for m in members], gap)
             used = max(rows) + 1
-        for (start, end, _, number, event, role, kind, open_end), row in zip(
+        for (start, end, _, number, event, role, kind, status, open_end), row in zip(
             members, rows, strict=True
         ):
             glyphs.append(
-                Glyph(number, event, lane_number, role, kind, start, end, open_end, top + row)
+                Glyph(
+                    number, event, lane_number, role, kind, status, start, end, open_end, top + row
+                )
             )
         bottom = top + used - 1
         lanes.append((key, top, bottom, len(members)))

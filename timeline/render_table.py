@@ -8,6 +8,7 @@ and the figure's JSON encoder escapes `<`, `>` and `/` inside the script block.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -102,6 +103,11 @@ def event_table(
         **_urls(urls),
         "links": links,
     }
+
+
+def status_counts_of(table: Mapping[str, Any]) -> Counter[str]:
+    """How many events of the table have each status (its `status` column counted)."""
+    return Counter({STATUS_ORDER[int(code, 32)]: n for code, n in Counter(table["status"]).items()})
 
 
 def _urls(urls: list[str | None]) -> dict[str, Any]:

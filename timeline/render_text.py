@@ -169,16 +169,22 @@ def span_text(events: Sequence[Event], as_of: date) -> str:
     """`Jan 2013 – Dec 2014`: from the first event's start to the last event's end."""
     if not events:
         return "no events"
-    first, last, ongoing_seen = date.max, date.min, False
+    first, last, ongoing = date.max, date.min, False
     for event in events:  # one pass: at 100,000 events every pass costs
         span = event.date
         if span.start < first:
             first = span.start
         if span.end is None:
-            ongoing_seen = True
+            ongoing = True
         elif span.end > last:
             last = span.end
-    if last == date.min:  # every event ongoing
+    return span_label(first, None if last == date.min else last, ongoing, as_of)
+
+
+def span_label(first: date, last: date | None, ongoing: bool, as_of: date) -> str:
+    """`Jan 2013 – Dec 2014, some ongoing`: `first` to `last`, the last known end (`None`
+    when every event is ongoing: then up to `as_of`)."""
+    if last is None:
         last = max(first, as_of)
-    ongoing = ", some ongoing" if ongoing_seen else ""
-    return f"{month_abbr(first)} {first.year:04d} – {month_abbr(last)} {last.year:04d}{ongoing}"
+    more = ", some ongoing" if ongoing else ""
+    return f"{month_abbr(first)} {first.year:04d} – {month_abbr(last)} {last.year:04d}{more}"
