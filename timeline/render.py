@@ -13,6 +13,7 @@ kind: `px.timeline` cannot draw single days, and error bars are not drawn on dat
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -31,7 +32,14 @@ from timeline.render_layout import (
     layout_glyphs,
     ms_day,
 )
-from timeline.render_page import ImageError, figure_div, figure_image, page_html, typed_array
+from timeline.render_page import (
+    ImageError,
+    figure_div,
+    figure_image,
+    pack_table_soon,
+    page_html,
+    typed_array,
+)
 from timeline.render_table import event_table, status_counts_of
 from timeline.render_text import (
     event_hover,
@@ -247,6 +255,8 @@ class Plot:
 
     figure: go.Figure
     table: dict[str, Any] | None
+    #: The table being packed for the page (`timeline_plot(..., pack=True)`).
+    packed: Future[str] | None = None
 
 
 def timeline_figure(
@@ -268,8 +278,10 @@ def timeline_plot(
     as_of: date,
     group_by: GroupBy = "type",
     title: str | None = None,
+    pack: bool = False,
 ) -> Plot:
-    """The timeline of `events`: the figure and, on large pages, its event table."""
+    """The timeline of `events`: the figure and, on large pages, its event table; with
+    `pack`, that table already being packed for the page while the figure is built."""
     glyphs, lanes, labelled = layout_glyphs(events, group_by, as_of)
     gl = len(glyphs) > WEBGL_ABOVE
     actors = collection.actor_index
@@ -291,6 +303,7 @@ def timeline_plot(
     pad = max((last - first) // 25, 3 * DAY_MS)
     x_range = [first - pad, last + pad]
     table = event_table(events, actors, _first_url) if gl else None
+    packed = pack_table_soon(table) if pack and table is not None else None
     counts = status_counts(events) if table is None else status_counts_of(table)
     traces: list[Any] = []
     by_status: dict[str, list[Glyph]] = {}
@@ -411,7 +424,7 @@ def timeline_plot(
             "span": _span(glyphs, as_of),
         },
     }  # fmt: skip
-    return Plot(go.Figure(data=traces, layout=layout), table)
+    return Plot(go.Figure(data=traces, layout=layout), table, packed)
 
 
 def _span(glyphs: list[Glyph], as_of: date) -> str:
@@ -451,10 +464,10 @@ def render_html(
 def _page(
     events: Sequence[Event], collection: Collection, heading: str, as_of: date, group_by: GroupBy
 ) -> str:
-    plot = timeline_plot(events, collection, as_of=as_of, group_by=group_by)
+    plot = timeline_plot(events, collection, as_of=as_of, group_by=group_by, pack=True)
     return page_html(
         plot.figure,
-        table=plot.table,
+        table=plot.packed,
         title=heading,
         shown=len(events),
         total=len(collection.events),

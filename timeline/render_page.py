@@ -15,7 +15,7 @@ import re
 import struct
 import zlib
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -209,34 +209,42 @@ def unpack_table(text: str) -> dict[str, Any]:
     return table
 
 
+def pack_table_soon(table: dict[str, Any]) -> Future[str]:
+    """`pack_table` on a second thread. zlib lets go of the interpreter while it deflates
+    (0.17 s at 100,000 events), so the rest of the page is built meanwhile."""
+    pool = ThreadPoolExecutor(1)
+    try:
+        return pool.submit(pack_table, table)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends once the table is packed
+
+
 def figure_div(
     fig: Any,
     *,
     div_id: str = "timeline",
     include_plotlyjs: bool | str = True,
-    table: dict[str, Any] | None = None,
+    table: dict[str, Any] | Future[str] | None = None,
 ) -> str:
     """The figure as an HTML fragment (a div and its scripts), deterministic for its input.
 
     `include_plotlyjs`: True embeds plotly.js (offline), False leaves it to the page,
     "cdn" links plotly's CDN (needs the network). `table`: a large page's event table
-    (`timeline_plot`), carried packed beside the figure.
+    (`timeline_plot`), carried packed beside the figure, or that table being packed
+    (`pack_table_soon`, `Plot.packed`).
     """
     if not _DIV_ID.match(div_id):
         raise ValueError(f"div_id {div_id!r} must be letters, digits, '-' or '_'")
-    # zlib lets go of the interpreter while it deflates: the table is packed on a second
-    # core while this one writes the figure's JSON (0.15 s each at 100,000 events).
-    with ThreadPoolExecutor(1) as pool:
-        packed = None if table is None else pool.submit(pack_table, table)
-        parts = [
-            f'<div id="{div_id}" class="timeline-plot"></div>',
-            f'<script type="application/json" id="{div_id}-figure">{figure_json(fig)}</script>',
-        ]
-        if packed is not None:  # base64 only: nothing in it can end the script block
-            parts.append(
-                f'<script type="application/x-deflate-base64" id="{div_id}-table">'
-                f"{packed.result()}</script>"
-            )
+    packed = pack_table_soon(table) if isinstance(table, dict) else table
+    parts = [
+        f'<div id="{div_id}" class="timeline-plot"></div>',
+        f'<script type="application/json" id="{div_id}-figure">{figure_json(fig)}</script>',
+    ]
+    if packed is not None:  # base64 only: nothing in it can end the script block
+        parts.append(
+            f'<script type="application/x-deflate-base64" id="{div_id}-table">'
+            f"{packed.result()}</script>"
+        )
     if include_plotlyjs is True:
         parts.append(f"<script>{plotly_js()}</script>")
     elif include_plotlyjs == "cdn":
@@ -264,7 +272,7 @@ def page_html(
     span: str,
     as_of: str,
     group_by: str,
-    table: dict[str, Any] | None = None,
+    table: dict[str, Any] | Future[str] | None = None,
 ) -> str:
     """The whole page: header, search box, the figure and plotly.js, in one file."""
     html: str = _template().render(
