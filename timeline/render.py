@@ -428,8 +428,8 @@ def timeline_plot(
 
 
 def _span(glyphs: list[Glyph], as_of: date) -> str:
-    """The events' span in words (`render_text.span_text`), read from their glyphs: the
-    glyphs are at hand, and another pass over 100,000 events costs."""
+    """`Jan 2013 – Dec 2014`: the events' span, read from their glyphs (first start, last
+    known end, any ongoing): the glyphs are at hand, and a pass over 100,000 events costs."""
     if not glyphs:
         return "no events"
     ends = [g.end for g in glyphs if not g.open_end]
