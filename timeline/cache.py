@@ -546,13 +546,13 @@ class ContentCache:
         """
         if not self._new_records:
             return
-        if self._records is None and len(self._new_records) * 10 < len(self._kept):
-            return
         kept = {entry.digest for entry in self._kept.values()}
-        old = self._records if self._records is not None else {}
-        if self._records is None and len(self._new_records) < len(kept):
-            self._payload(b"")  # reads the file: records of unchanged files stay in it
-            old = self._records or {}
+        if self._records is None:
+            if len(self._new_records) * 10 < len(kept):
+                return
+            if len(self._new_records) < len(kept):  # records of unchanged files stay
+                self._payload(b"")  # (reads the file)
+        old = self._records or {}
         records = {key: payload for key, payload in old.items() if key in kept}
         records.update((k, v) for k, v in self._new_records.items() if k in kept)
         self._dump(self.records_path, records)

@@ -9,6 +9,7 @@ collection can be validated from its facts without rebuilding a single Pydantic 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -69,6 +70,13 @@ class ActorFacts(NamedTuple):
             actor.id, actor.path, actor.line, actor.column, actor.doc, actor.index,
             actor.affiliation,
         )  # fmt: skip
+
+
+def facts_of(
+    events: Sequence[Event], actors: Sequence[Actor]
+) -> tuple[list[EventFacts], list[ActorFacts]]:
+    """The facts of records that were built (read from a file, not from the cache)."""
+    return [EventFacts.of(event) for event in events], [ActorFacts.of(actor) for actor in actors]
 
 
 def day(ordinal: int) -> str:

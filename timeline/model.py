@@ -340,9 +340,10 @@ class Event(Placed):
     ] = Field(default_factory=list)
 
     def sort_key(self) -> tuple[datetime.date, datetime.date, str]:
-        """Events sort by earliest day, then latest day (open last), then id."""
-        start, end = self.date.sort_key()
-        return (start, end, self.id)
+        """Events sort by earliest day, then latest day (open last), then id. (One call:
+        sorting 100,000 events calls it 100,000 times.)"""
+        span = self.date
+        return (span.start, datetime.date.max if span.end is None else span.end, self.id)
 
     def actor_ids(self) -> list[str]:
         return [ref.actor for ref in self.actors]
