@@ -52,7 +52,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
     On any failure the temporary is removed and WriteError is raised.
     """
     if overwrite:
-        stream = _standard_stream(path)
+        stream = standard_stream(path)
         if stream is not None:  # `-o /dev/stdout` into a file: write where the shell points
             return _write_fd(stream, data, path)
         if _is_device(path):
@@ -115,7 +115,7 @@ def _is_device(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _standard_stream(path: Path) -> int | None:
+def standard_stream(path: Path) -> int | None:
     """1 or 2 when `path` is the very file standard output or error is (`/dev/stdout`
     with output sent to a file): writing there keeps the shell's position and mode."""
     try:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
-import os
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -22,7 +20,7 @@ from timeline.loading import Collection, Progress, display_path
 from timeline.model import EVENT_TYPES, STATUSES
 from timeline.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
 from timeline.query import Filters
-from timeline.store import WriteError, write_atomic
+from timeline.store import WriteError, standard_stream, write_atomic
 
 app = typer.Typer(
     name="timeline",
@@ -170,15 +168,7 @@ def write_output(path: Path, data: bytes, what: str | None = None) -> None:
     except WriteError as error:
         fail(str(error))
     note = f"wrote {display_path(path)}" + (f" ({what})" if what else "")
-    out(note, err=_is_standard_output(path))
-
-
-def _is_standard_output(path: Path) -> bool:
-    try:
-        written, stdout = os.stat(path), os.fstat(sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return False  # no such file descriptor (a test runner's capture): not the same
-    return (written.st_dev, written.st_ino) == (stdout.st_dev, stdout.st_ino)
+    out(note, err=standard_stream(path) == 1)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
