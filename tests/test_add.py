@@ -15,10 +15,10 @@ import pytest
 from conftest import ACTORS, event_yaml
 from typer.testing import Result
 
-from timeline.edit import EditError, event_path
-from timeline.loading import load_collection, read_bytes
-from timeline.model import Event
-from timeline.store import LOCK_NAME
+from timeline.collection.loading import load_collection, read_bytes
+from timeline.core.model import Event
+from timeline.store.atomic import LOCK_NAME
+from timeline.store.edit import EditError, event_path
 
 Tree = Callable[[Mapping[str, str | bytes]], Path]
 Cli = Callable[..., Result]

@@ -17,12 +17,12 @@ import pytest
 from conftest import ACTORS, SEED, build_tree, event_yaml
 from typer.testing import Result
 
-import timeline.cache
-import timeline.checks
-import timeline.loading
-from timeline.cache import ContentCache
-from timeline.checks import validate_collection
-from timeline.loading import Collection, load_collection
+import timeline.collection.cache
+import timeline.collection.checks
+import timeline.collection.loading
+from timeline.collection.cache import ContentCache
+from timeline.collection.checks import validate_collection
+from timeline.collection.loading import Collection, load_collection
 
 # `timeline.cli.app` as an attribute is the Typer app; the module is what is patched here.
 app_module = importlib.import_module("timeline.cli.app")
@@ -71,20 +71,20 @@ updates:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The display paths of the files actually parsed (not taken from the cache)."""
     seen: list[str] = []
-    original = timeline.loading.read_bytes
+    original = timeline.collection.loading.read_bytes
 
     def counting(data: bytes, display: str, *, actors: bool = False) -> Any:
         seen.append(display)
         return original(data, display, actors=actors)
 
-    monkeypatch.setattr(timeline.loading, "read_bytes", counting)
+    monkeypatch.setattr(timeline.collection.loading, "read_bytes", counting)
     return seen
 
 
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust identities on disk without hashing, as for files edited long ago."""
-    monkeypatch.setattr(timeline.cache, "_RACY_NS", -(10**30))
+    monkeypatch.setattr(timeline.collection.cache, "_RACY_NS", -(10**30))
 
 
 def snapshot(collection: Collection) -> list[Any]:
@@ -189,8 +189,8 @@ def test_quick_edit_on_coarse_file_system_is_seen(
     def coarse(stat: os.stat_result) -> tuple[int, int, int, int]:
         return (0, stat.st_size, 0, 0)
 
-    monkeypatch.setattr(timeline.cache, "identity", coarse)
-    monkeypatch.setattr(timeline.loading, "identity", coarse)
+    monkeypatch.setattr(timeline.collection.cache, "identity", coarse)
+    monkeypatch.setattr(timeline.collection.loading, "identity", coarse)
     root = tree({"a.yaml": event_yaml("aaa", title="First")})
     load(root, tmp_path / "c")
     (root / "a.yaml").write_text(event_yaml("aaa", title="Other"), encoding="utf-8")
@@ -235,7 +235,7 @@ def test_checksummed_but_malformed_entry_is_a_miss(
 ) -> None:
     root = tree({"a.yaml": event_yaml("aaa")})
     load(root, tmp_path / "c")
-    monkeypatch.setattr(timeline.cache, "decode_records", lambda *args: 1 / 0)
+    monkeypatch.setattr(timeline.collection.cache, "decode_records", lambda *args: 1 / 0)
     assert [e.id for e in load(root, tmp_path / "c").events] == ["aaa"]
 
 
@@ -245,7 +245,7 @@ def test_pack_of_other_code_is_ignored(
 ) -> None:  # fmt: skip
     root = tree({"a.yaml": event_yaml("aaa")})
     load(root, tmp_path / "c")
-    monkeypatch.setattr(timeline.cache, "_fingerprint", lambda: b"another version!")
+    monkeypatch.setattr(timeline.collection.cache, "_fingerprint", lambda: b"another version!")
     parses.clear()
     assert [e.id for e in load(root, tmp_path / "c").events] == ["aaa"]
     assert len(parses) == 1
@@ -319,13 +319,13 @@ def test_no_progress_bar_for_small_work(tmp_path: Path, monkeypatch: pytest.Monk
 def checks_run(monkeypatch: pytest.MonkeyPatch) -> list[date]:
     """The as-of days the checks across the collection actually ran for."""
     seen: list[date] = []
-    original = timeline.checks.check_collection
+    original = timeline.collection.checks.check_collection
 
     def counting(collection: Any, as_of: date, **kwargs: Any) -> Any:
         seen.append(as_of)
         return original(collection, as_of, **kwargs)
 
-    monkeypatch.setattr(timeline.checks, "check_collection", counting)
+    monkeypatch.setattr(timeline.collection.checks, "check_collection", counting)
     return seen
 
 
@@ -338,7 +338,7 @@ def test_validate_needs_no_records_from_a_warm_cache(
     fresh = cli("validate", "--as-of", "2014-10-01", "--no-cache")
     parses.clear()
     checks_run.clear()
-    monkeypatch.setattr(timeline.cache, "decode_records", lambda *args: 1 / 0)
+    monkeypatch.setattr(timeline.collection.cache, "decode_records", lambda *args: 1 / 0)
     warm = cli("validate", "--as-of", "2014-10-01")  # another day: the checks run again
     assert (warm.stdout, warm.exit_code) == (fresh.stdout, fresh.exit_code)
     assert "duplicate-id" in warm.stdout

@@ -11,9 +11,9 @@ from conftest import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.canonical import SCHEMA_LINE, event_record, event_yaml, misread_plain
-from timeline.loading import load_collection, read_bytes
-from timeline.model import EVENT_KEYS, LINE_BREAKS, RELATIONS, ROLES, STATUSES, Event, readable
+from timeline.collection.loading import load_collection, read_bytes
+from timeline.core.model import EVENT_KEYS, LINE_BREAKS, RELATIONS, ROLES, STATUSES, Event, readable
+from timeline.store.canonical import SCHEMA_LINE, event_record, event_yaml, misread_plain
 
 # Strings that YAML readers love to turn into something else, or that need escapes.
 NASTY = [

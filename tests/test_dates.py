@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.dates import DateError, DateSpan, parse_date, parse_day
+from timeline.core.dates import DateError, DateSpan, parse_date, parse_day
 
 EXAMPLES = "2014, 2014-09, 2014-09-13, 2014-09~ or 2014-09-08/2014-09-12"
 
@@ -311,7 +311,7 @@ def test_sort_key() -> None:
 
 
 def part_bounds(year: int, month: int | None, day: int | None) -> tuple[date, date]:
-    """Earliest and latest day of a part, worked out independently of timeline.dates."""
+    """Earliest and latest day of a part, worked out independently of timeline.core.dates."""
     if month is None:
         return date(year, 1, 1), date(year, 12, 31)
     if day is None:

@@ -21,7 +21,9 @@ import yaml
 from typer.testing import Result
 
 from tests.conftest import ROOT, SEED, event_yaml
-from timeline.export import (
+from timeline.collection.loading import Collection, load_collection
+from timeline.core.model import Actor, Event, Source
+from timeline.views.export import (
     CSV_COLUMNS,
     FORMATS,
     export_csv,
@@ -31,8 +33,6 @@ from timeline.export import (
     export_jsonl,
     export_timelinejs,
 )
-from timeline.loading import Collection, load_collection
-from timeline.model import Actor, Event, Source
 
 AS_OF = date(2014, 9, 13)
 LONG = "A sentence that goes on, and on; and on. " * 6

@@ -36,8 +36,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from timeline.cli.app import app
-from timeline.loading import load_collection
-from timeline.store import LOCK_NAME
+from timeline.collection.loading import load_collection
+from timeline.store.atomic import LOCK_NAME
 
 AS_OF = "2014-09-13"
 EVENT_ID = "dprk-human-rights-ministerial-side-event"

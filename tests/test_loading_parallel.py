@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from conftest import SEED, build_tree, event_yaml
 
-import timeline.cache
-import timeline.loading
-from timeline.cache import ContentCache
-from timeline.facts import ActorFacts, EventFacts
-from timeline.loading import (
+import timeline.collection.cache
+import timeline.collection.loading
+from timeline.collection.cache import ContentCache
+from timeline.collection.loading import (
     Collection,
     collection_files,
     collection_jobs,
@@ -26,6 +25,7 @@ from timeline.loading import (
     merge_results,
     read_file,
 )
+from timeline.core.facts import ActorFacts, EventFacts
 
 CASES = Path(__file__).parent / "data" / "invalid"
 
@@ -64,8 +64,8 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         for n in range(60)
     })  # fmt: skip
     build_tree(root, {"big.yaml": "# " + "x" * 6000 + "\n" + event_yaml("big")})
-    monkeypatch.setattr(timeline.loading, "MAX_FILE_BYTES", 5000)  # big.yaml: too-large
-    monkeypatch.setattr(timeline.loading, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(timeline.collection.loading, "MAX_FILE_BYTES", 5000)  # big.yaml: too-large
+    monkeypatch.setattr(timeline.collection.loading, "PARALLEL_MIN_FILES", 1)
     monkeypatch.chdir(tmp_path)
     return root
 
@@ -109,7 +109,7 @@ def test_workers_that_cannot_start_fall_back(corpus: Path, monkeypatch: pytest.M
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise OSError("no processes left")
 
-    monkeypatch.setattr(timeline.loading, "ProcessPoolExecutor", broken)
+    monkeypatch.setattr(timeline.collection.loading, "ProcessPoolExecutor", broken)
     assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
 
 
@@ -119,7 +119,7 @@ def test_collector_is_restored_and_large_loads_frozen(
     assert gc.isenabled()
     load_collection(corpus, workers=1)
     assert gc.isenabled()
-    monkeypatch.setattr(timeline.loading, "FREEZE_MIN_EVENTS", 1)
+    monkeypatch.setattr(timeline.collection.loading, "FREEZE_MIN_EVENTS", 1)
     gc.unfreeze()
     try:
         gc.disable()
@@ -135,12 +135,12 @@ def test_collector_is_restored_and_large_loads_frozen(
 def test_what_workers_cannot_send_is_parsed_here(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = timeline.cache.encode_records
+    original = timeline.collection.cache.encode_records
 
     def refuse_some(display: str, *args: Any) -> bytes | None:
         return None if display.endswith("0.yaml") else original(display, *args)
 
-    monkeypatch.setattr(timeline.loading, "encode_records", refuse_some)
+    monkeypatch.setattr(timeline.collection.loading, "encode_records", refuse_some)
     assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
 
 

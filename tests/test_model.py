@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from timeline.model import Event
+from timeline.core.model import Event
 
 BASE = {"id": "e1", "date": "2014-09-13", "type": "meeting", "status": "occurred"}
 

@@ -12,8 +12,8 @@ import pytest
 from conftest import SEED
 from typer.testing import Result
 
-from timeline.model import EVENT_KEYS, EVENT_TYPES, RELATIONS, ROLES, STATUSES
-from timeline.store import LOCK_NAME
+from timeline.core.model import EVENT_KEYS, EVENT_TYPES, RELATIONS, ROLES, STATUSES
+from timeline.store.atomic import LOCK_NAME
 
 Cli = Callable[..., Result]
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.periods import (
+from timeline.core.periods import (
     ACCEPTED,
     EVERY_KINDS,
     Period,

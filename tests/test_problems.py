@@ -6,7 +6,7 @@ import difflib
 
 import pytest
 
-from timeline.problems import closest, did_you_mean
+from timeline.core.problems import closest, did_you_mean
 
 SEED_ACTORS = ["kerry", "yun-byung-se", "unga", "un-coi-dprk", "kishida", "eu", "japan"]
 

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from timeline.loading import Collection, load_collection
-from timeline.render import (
+from timeline.collection.loading import Collection, load_collection
+from timeline.views.render.figure import (
     DAY_MS,
     WEBGL_ABOVE,
     day_ms,
@@ -28,8 +28,8 @@ from timeline.render import (
     render_html,
     timeline_figure,
 )
-from timeline.render_layout import _first_fit
-from timeline.render_text import search_text
+from timeline.views.render.layout import _first_fit
+from timeline.views.render.text import search_text
 
 AS_OF = date(2014, 9, 13)
 Tree = Callable[[Mapping[str, str | bytes]], Path]

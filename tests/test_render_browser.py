@@ -13,8 +13,8 @@ import pytest
 from conftest import ACTORS, SEED, build_tree
 from test_render import HOSTILE_TITLES, generated_yaml, hostile_files
 
-from timeline.loading import load_collection
-from timeline.render import render_html
+from timeline.collection.loading import load_collection
+from timeline.views.render.figure import render_html
 
 pytestmark = pytest.mark.browser
 

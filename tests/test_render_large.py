@@ -13,9 +13,9 @@ import pytest
 from conftest import ACTORS, build_tree
 from test_render import HOSTILE_TITLES, generated_yaml, hostile_files
 
-from timeline.loading import load_collection
-from timeline.render import WEBGL_ABOVE, render_html, timeline_plot
-from timeline.render_page import plotly_js, unpack_table
+from timeline.collection.loading import load_collection
+from timeline.views.render.figure import WEBGL_ABOVE, render_html, timeline_plot
+from timeline.views.render.page import plotly_js, unpack_table
 
 AS_OF = date(2014, 9, 13)
 COUNT = WEBGL_ABOVE + 500

@@ -20,13 +20,13 @@ from markdown_it import MarkdownIt
 from typer.testing import Result
 
 from tests.conftest import ACTORS, ROOT, SEED, build_tree, event_yaml
-from timeline.checks import check_collection
-from timeline.loading import Collection, load_collection
-from timeline.periods import parse_period
-from timeline.query import Filters
-from timeline.report import build_report
-from timeline.report_model import Report
-from timeline.report_render import md_text, render_report
+from timeline.collection.checks import check_collection
+from timeline.collection.loading import Collection, load_collection
+from timeline.collection.query import Filters
+from timeline.core.periods import parse_period
+from timeline.views.report.build import build_report
+from timeline.views.report.model import Report
+from timeline.views.report.render import md_text, render_report
 
 AS_OF = date(2014, 9, 13)
 SIDE_EVENT = "dprk-human-rights-ministerial-side-event"

@@ -17,8 +17,8 @@ import pytest
 from conftest import ROOT, build_tree, event_yaml
 from filelock import FileLock
 
-from timeline.loading import collection_files, load_collection
-from timeline.store import (
+from timeline.collection.loading import collection_files, load_collection
+from timeline.store.atomic import (
     LOCK_NAME,
     WriteError,
     collection_lock,
@@ -168,7 +168,7 @@ def test_lock_held_elsewhere_times_out(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from timeline.store import WriteError, collection_lock
+        from timeline.store.atomic import WriteError, collection_lock
         try:
             with collection_lock(Path({str(tmp_path)!r}), timeout=0.2):
                 print("acquired")

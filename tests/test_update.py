@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from timeline import edit
-from timeline.edit import EditError, update_file, updated_event
-from timeline.loading import load_collection, read_bytes
-from timeline.model import Source, Update
+from timeline.collection.loading import load_collection, read_bytes
+from timeline.core.model import Source, Update
+from timeline.store import edit
+from timeline.store.edit import EditError, update_file, updated_event
 
 Tree = Callable[[Mapping[str, str | bytes]], Path]
 Cli = Callable[..., Result]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from timeline.yamlread import MAX_DEPTH, decode, read_documents, resolve_plain
+from timeline.collection.yamlread import MAX_DEPTH, decode, read_documents, resolve_plain
 
 
 @pytest.mark.parametrize(

@@ -60,8 +60,8 @@ def _peak_mb() -> float:
 def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     """Every figure for one size, in this process: of our runs, the best of `repeat`."""
     from timeline.cli.app import load_validated
-    from timeline.loading import collection_files
-    from timeline.problems import did_you_mean
+    from timeline.collection.loading import collection_files
+    from timeline.core.problems import did_you_mean
 
     root = folder / f"events-{count}"
     if not root.exists():
@@ -144,7 +144,7 @@ def measure_render(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     from timeline.cli.app import load_checked
 
     try:
-        from timeline.render import render_html
+        from timeline.views.render.figure import render_html
     except ImportError:
         return {"render_warm": None, "html_bytes": None}
     root = folder / f"events-{count}"

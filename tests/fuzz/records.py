@@ -14,9 +14,8 @@ from typing import Any
 from conftest import SEED
 from hypothesis import strategies as st
 
-from timeline.canonical import event_yaml
-from timeline.loading import ACTORS_FILE, load_collection
-from timeline.model import (
+from timeline.collection.loading import ACTORS_FILE, load_collection
+from timeline.core.model import (
     EVENT_TYPES,
     LINE_BREAKS,
     RELATIONS,
@@ -25,6 +24,7 @@ from timeline.model import (
     Event,
     readable,
 )
+from timeline.store.canonical import event_yaml
 
 #: Put into user text; an output element or attribute with this name came from user text.
 MARKER = "data-fuzz"

@@ -23,12 +23,12 @@ from fuzz.conftest import budget
 from fuzz.figures import TALLY, expect_no_traceback
 from fuzz.records import MARKER, events, one_line, write_collection
 from fuzz.test_fuzz_validate import assert_terminal_safe
-from timeline.checks import check_collection
 from timeline.cli.app import app
-from timeline.export import export_events
-from timeline.loading import Collection, load_collection
-from timeline.model import Event
-from timeline.problems import has_errors
+from timeline.collection.checks import check_collection
+from timeline.collection.loading import Collection, load_collection
+from timeline.core.model import Event
+from timeline.core.problems import has_errors
+from timeline.views.export import export_events
 
 AS_OF = date(2014, 9, 13)
 #: A spreadsheet runs a cell starting with one of these as a formula (OWASP).
@@ -127,7 +127,7 @@ def test_every_export_of_hostile_text_reads_back(chosen: list[Event], title: str
 @pytest.fixture(scope="module")
 def seed_scripts() -> int:
     """How many scripts the page of the bundled collection has: user text adds none."""
-    from timeline.render import render_html
+    from timeline.views.render.figure import render_html
 
     collection = load_collection(SEED)
     page = render_html(collection.events, collection, as_of=AS_OF, group_by="type", title="x")
@@ -144,7 +144,7 @@ def seed_scripts() -> int:
 def test_the_rendered_page_never_runs_user_text(
     seed_scripts: int, chosen: list[Event], title: str | None, group_by: str
 ) -> None:
-    from timeline.render import render_html
+    from timeline.views.render.figure import render_html
 
     TALLY.tried("outputs: render")
     with tempfile.TemporaryDirectory() as root:

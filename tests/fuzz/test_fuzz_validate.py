@@ -22,11 +22,11 @@ from typer.testing import CliRunner
 from fuzz.conftest import budget
 from fuzz.figures import TALLY, expect_no_traceback
 from fuzz.mutations import hostile_file, line_breaks
-from timeline.checks import check_collection
 from timeline.cli.app import app
-from timeline.loading import load_collection, read_bytes
-from timeline.model import Actor, Event
-from timeline.problems import MAX_PROBLEMS_PER_FILE, Problem
+from timeline.collection.checks import check_collection
+from timeline.collection.loading import load_collection, read_bytes
+from timeline.core.model import Actor, Event
+from timeline.core.problems import MAX_PROBLEMS_PER_FILE, Problem
 
 AS_OF = "2014-09-13"
 #: Generous: a file takes about a millisecond; this only catches a hang or a blow-up.

@@ -15,10 +15,10 @@ from typer.testing import Result
 
 from fuzz.test_fuzz_validate import assert_terminal_safe
 from timeline.cli.app import app
-from timeline.loading import MAX_FILE_BYTES, load_collection, read_bytes
-from timeline.model import LINE_BREAKS
-from timeline.problems import MAX_PROBLEMS_PER_FILE
-from timeline.yamlread import MAX_DEPTH
+from timeline.collection.loading import MAX_FILE_BYTES, load_collection, read_bytes
+from timeline.collection.yamlread import MAX_DEPTH
+from timeline.core.model import LINE_BREAKS
+from timeline.core.problems import MAX_PROBLEMS_PER_FILE
 
 Tree = Callable[[dict[str, str | bytes]], Path]
 Cli = Callable[..., Result]

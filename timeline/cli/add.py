@@ -10,10 +10,16 @@ from typing import Annotated
 import typer
 
 from timeline.cli.app import AsOfOpt, EventsOpt, app, as_of_day, fail, out, print_problems
-from timeline.edit import check_with_collection, plan_new_files
-from timeline.loading import MAX_FILE_BYTES, FileResult, display_path, load_collection, read_bytes
-from timeline.problems import has_errors
-from timeline.store import WriteError, collection_lock, write_new_files
+from timeline.collection.loading import (
+    MAX_FILE_BYTES,
+    FileResult,
+    display_path,
+    load_collection,
+    read_bytes,
+)
+from timeline.core.problems import has_errors
+from timeline.store.atomic import WriteError, collection_lock, write_new_files
+from timeline.store.edit import check_with_collection, plan_new_files
 
 STDIN = "-"
 

@@ -13,14 +13,14 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from timeline.cache import ContentCache
-from timeline.checks import load_and_check, validate_collection
-from timeline.dates import DateError, parse_day
-from timeline.loading import Collection, Progress, display_path
-from timeline.model import EVENT_TYPES, STATUSES
-from timeline.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
-from timeline.query import Filters
-from timeline.store import WriteError, standard_stream, write_atomic
+from timeline.collection.cache import ContentCache
+from timeline.collection.checks import load_and_check, validate_collection
+from timeline.collection.loading import Collection, Progress, display_path
+from timeline.collection.query import Filters
+from timeline.core.dates import DateError, parse_day
+from timeline.core.model import EVENT_TYPES, STATUSES
+from timeline.core.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
+from timeline.store.atomic import WriteError, standard_stream, write_atomic
 
 app = typer.Typer(
     name="timeline",

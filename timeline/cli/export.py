@@ -26,8 +26,8 @@ from timeline.cli.app import (
     terminal_safe,
     write_output,
 )
-from timeline.export import Format, export_events
-from timeline.query import select
+from timeline.collection.query import select
+from timeline.views.export import Format, export_events
 
 
 @app.command()

@@ -28,8 +28,8 @@ from timeline.cli.app import (
     print_json,
     terminal_safe,
 )
-from timeline.model import Event
-from timeline.query import select
+from timeline.collection.query import select
+from timeline.core.model import Event
 
 STATUS_STYLE = {
     "occurred": "green",
@@ -83,7 +83,7 @@ def list_events(
     if fmt == "json":
         print_json([event.normalized() for event in chosen])
     elif fmt == "csv":
-        from timeline.export import export_csv
+        from timeline.views.export import export_csv
 
         text = export_csv(chosen, collection)
         if sys.stdout.isatty():  # as `export`: a record cannot rewrite the screen

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from timeline.canonical import event_template
 from timeline.cli.app import app
-from timeline.model import EventType
+from timeline.core.model import EventType
+from timeline.store.canonical import event_template
 
 
 @app.command()

@@ -26,7 +26,7 @@ from timeline.cli.app import (
     out,
     write_output,
 )
-from timeline.query import select
+from timeline.collection.query import select
 
 _IMAGES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -82,7 +82,7 @@ def render(
     chosen = select(collection.events, filters)
 
     # Imported here: plotly costs ~0.3 s to import, and other commands never need it.
-    from timeline.render import (
+    from timeline.views.render.figure import (
         ImageError,
         default_title,
         figure_image,

@@ -25,12 +25,12 @@ from timeline.cli.app import (
     make_filters,
     write_output,
 )
-from timeline.loading import Collection, display_path
-from timeline.periods import Period, PeriodError, parse_period, period_of, periods_covering
-from timeline.query import Filters, select
-from timeline.report import build_report, describe_filters
-from timeline.report_model import Report
-from timeline.report_render import (
+from timeline.collection.loading import Collection, display_path
+from timeline.collection.query import Filters, select
+from timeline.core.periods import Period, PeriodError, parse_period, period_of, periods_covering
+from timeline.views.report.build import build_report, describe_filters
+from timeline.views.report.model import Report
+from timeline.views.report.render import (
     INDEX_FORMAT,
     Format,
     ReportIndex,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from timeline.cli.app import app, write_output
-from timeline.schema import actors_file_schema, event_file_schema, schema_text
+from timeline.views.schema import actors_file_schema, event_file_schema, schema_text
 
 
 @app.command()

@@ -17,8 +17,8 @@ from timeline.cli.app import (
     load_checked,
     out,
 )
-from timeline.describe import describe_event
-from timeline.problems import did_you_mean
+from timeline.core.problems import did_you_mean
+from timeline.views.describe import describe_event
 
 
 @app.command()

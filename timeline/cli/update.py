@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from timeline.checks import check_collection
 from timeline.cli.app import (
     AsOfOpt,
     EventsOpt,
@@ -21,11 +20,12 @@ from timeline.cli.app import (
     out,
     print_problems,
 )
-from timeline.edit import EditError, check_replaced, update_file
-from timeline.loading import load_collection, read_bytes
-from timeline.model import Source, Status, Update
-from timeline.problems import has_errors
-from timeline.store import WriteError, collection_lock, write_atomic
+from timeline.collection.checks import check_collection
+from timeline.collection.loading import load_collection, read_bytes
+from timeline.core.model import Source, Status, Update
+from timeline.core.problems import has_errors
+from timeline.store.atomic import WriteError, collection_lock, write_atomic
+from timeline.store.edit import EditError, check_replaced, update_file
 
 
 def _url(value: str | None) -> str | None:

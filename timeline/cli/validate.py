@@ -18,8 +18,8 @@ from timeline.cli.app import (
     print_json,
     print_problems,
 )
-from timeline.loading import collection_files, display_path
-from timeline.problems import has_errors, summary_line
+from timeline.collection.loading import collection_files, display_path
+from timeline.core.problems import has_errors, summary_line
 
 
 @app.command()

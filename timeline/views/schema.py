@@ -15,7 +15,7 @@ import copy
 import json
 from typing import Any
 
-from timeline.model import SLUG_PATTERN, Actor, Event
+from timeline.core.model import SLUG_PATTERN, Actor, Event
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # URNs, not URLs: the schemas are identified, never fetched (editors read the local file).

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from timeline.dates import DateError, DateSpan, parse_date, parse_day
+from timeline.core.dates import DateError, DateSpan, parse_date, parse_day
 
 EventType = Literal[
     "meeting",

@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from timeline.loading import Collection, collector_paused
-from timeline.model import Event
-from timeline.render_layout import (
+from timeline.collection.loading import Collection, collector_paused
+from timeline.core.model import Event
+from timeline.views.render.layout import (
     DAY_MS,
     STATUS_ORDER,
     Glyph,
@@ -32,7 +32,7 @@ from timeline.render_layout import (
     layout_glyphs,
     ms_day,
 )
-from timeline.render_page import (
+from timeline.views.render.page import (
     ImageError,
     figure_div,
     figure_image,
@@ -40,8 +40,8 @@ from timeline.render_page import (
     page_html,
     typed_array,
 )
-from timeline.render_table import event_table, status_counts_of
-from timeline.render_text import (
+from timeline.views.render.table import event_table, status_counts_of
+from timeline.views.render.text import (
     event_hover,
     lane_title,
     search_text,

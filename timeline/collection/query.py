@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from timeline.model import Event
+from timeline.core.model import Event
 
 
 @dataclass(frozen=True, slots=True)

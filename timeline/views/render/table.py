@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from timeline.model import Actor, Event
-from timeline.render_layout import STATUS_ORDER
+from timeline.core.model import Actor, Event
+from timeline.views.render.layout import STATUS_ORDER
 
 # One character per event for small codes: status index, date flags.
 _DIGITS = "0123456789abcdefghijklmnopqrstuv"

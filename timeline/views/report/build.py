@@ -15,14 +15,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from timeline.dates import day_label, month_abbr, parse_date
-from timeline.describe import location_label
-from timeline.loading import Collection
-from timeline.model import EVENT_TYPES, ROLES, STATUSES, Event, Source
-from timeline.periods import Period, periods_covering, range_period
-from timeline.problems import Problem
-from timeline.query import Filters, select
-from timeline.report_model import (
+from timeline.collection.loading import Collection
+from timeline.collection.query import Filters, select
+from timeline.core.dates import day_label, month_abbr, parse_date
+from timeline.core.model import EVENT_TYPES, ROLES, STATUSES, Event, Source
+from timeline.core.periods import Period, periods_covering, range_period
+from timeline.core.problems import Problem
+from timeline.views.describe import location_label
+from timeline.views.report.model import (
     REPORT_FORMAT,
     ActivityBar,
     ActorItem,

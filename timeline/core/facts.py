@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from timeline.model import Actor, Event
-from timeline.problems import Problem
+from timeline.core.model import Actor, Event
+from timeline.core.problems import Problem
 
 
 class EventFacts(NamedTuple):

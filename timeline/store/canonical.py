@@ -22,8 +22,8 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 
-from timeline.model import EVENT_KEYS, Event, Source, Update
-from timeline.yamlread import resolve_plain
+from timeline.collection.yamlread import resolve_plain
+from timeline.core.model import EVENT_KEYS, Event, Source, Update
 
 #: The first line of every file `timeline add` writes: editors find the schema through it.
 SCHEMA_LINE = "# yaml-language-server: $schema=../event.schema.json\n"
@@ -184,7 +184,7 @@ def event_template(event_type: str | None = None) -> str:
     what to fill in; once they are filled in (and the optional parts filled in or left
     empty) it is a valid event.
     """
-    from timeline.model import EVENT_TYPES, RELATIONS, ROLES, STATUSES
+    from timeline.core.model import EVENT_TYPES, RELATIONS, ROLES, STATUSES
 
     return _TEMPLATE.format(
         type=event_type or "",

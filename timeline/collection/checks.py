@@ -1,6 +1,6 @@
 """Checks across the whole collection: one small function per check, each yielding problems.
 
-The checks read each record's facts (`timeline.facts`), not the records themselves, so a
+The checks read each record's facts (`timeline.core.facts`), not the records themselves, so a
 collection can be checked straight from the content cache.
 """
 
@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from timeline.cache import ContentCache
-from timeline.facts import ActorFacts, EventFacts, Outline, day
-from timeline.loading import (
+from timeline.collection.cache import ContentCache
+from timeline.collection.loading import (
     Collection,
     Job,
     Locator,
@@ -22,7 +21,8 @@ from timeline.loading import (
     load_collection,
     load_outline,
 )
-from timeline.problems import Problem, did_you_mean, sort_problems
+from timeline.core.facts import ActorFacts, EventFacts, Outline, day
+from timeline.core.problems import Problem, did_you_mean, sort_problems
 
 
 @dataclass(slots=True)

@@ -1,7 +1,7 @@
 """Changes to a collection: new event files for `add`, news spliced into a file for `update`.
 
 Nothing here touches the disk: functions take text or records and return the bytes to
-write (or the problems that forbid writing); `timeline.store` writes them.
+write (or the problems that forbid writing); `timeline.store.atomic` writes them.
 
 `update` edits a file in place the way a careful person would: ruamel.yaml's composer
 finds where the event's `status` and `updates` are written, and only those characters
@@ -25,11 +25,17 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from timeline.canonical import dump_yaml, event_yaml, update_record
-from timeline.checks import check_collection
-from timeline.loading import Collection, FileResult, display_path, merge_results, read_bytes
-from timeline.model import SLUG_PATTERN, Event, Update
-from timeline.problems import Problem, sort_problems
+from timeline.collection.checks import check_collection
+from timeline.collection.loading import (
+    Collection,
+    FileResult,
+    display_path,
+    merge_results,
+    read_bytes,
+)
+from timeline.core.model import SLUG_PATTERN, Event, Update
+from timeline.core.problems import Problem, sort_problems
+from timeline.store.canonical import dump_yaml, event_yaml, update_record
 
 _SLUG = re.compile(SLUG_PATTERN)
 _BOM = "\ufeff"

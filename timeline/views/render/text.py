@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from timeline.dates import day_label, month_abbr
-from timeline.describe import location_label
-from timeline.model import Actor, Event
+from timeline.core.dates import day_label, month_abbr
+from timeline.core.model import Actor, Event
+from timeline.views.describe import location_label
 
 _HOVER_WIDTH = 64
 

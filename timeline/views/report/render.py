@@ -14,9 +14,9 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from timeline.loading import Collection
-from timeline.model import Event
-from timeline.report_model import Count, Report
+from timeline.collection.loading import Collection
+from timeline.core.model import Event
+from timeline.views.report.model import Count, Report
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -82,7 +82,7 @@ def signed(value: int) -> str:
 def environment() -> Environment:
     """The Jinja2 environment over `timeline/templates`: autoescape on for HTML only."""
     env = Environment(
-        loader=PackageLoader("timeline", "templates"),
+        loader=PackageLoader("timeline.views", "templates"),
         autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -114,7 +114,7 @@ def render_report(report: Report, fmt: Format, collection: Collection) -> str:
         return report_json(report)
     if fmt == "md":
         return environment().get_template("report.md.j2").render(r=report)
-    from timeline.render import figure_div, timeline_plot  # Plotly: only for HTML
+    from timeline.views.render.figure import figure_div, timeline_plot  # Plotly: only for HTML
 
     # The figure's hover texts name related events: it sees only the events the report may
     # mention (none after its horizon), and links to later ones are dropped.

@@ -20,7 +20,7 @@ try:  # libyaml's parser is ~10x faster than the pure-Python one
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from timeline.problems import Problem
+from timeline.core.problems import Problem
 
 #: Nesting deeper than this is refused: records need 4 levels, a bomb needs thousands.
 MAX_DEPTH = 64

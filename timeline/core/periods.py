@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from timeline.dates import DateError, month_abbr, parse_date, parse_day
+from timeline.core.dates import DateError, month_abbr, parse_date, parse_day
 
 PeriodKind = Literal["year", "quarter", "month", "week", "range"]
 #: The kinds `--every` accepts, finest first.

@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from timeline.problems import Problem, did_you_mean
-from timeline.yamlread import Document, Loc, Position, decode, read_documents
+from timeline.collection.yamlread import Document, Loc, Position, decode, read_documents
+from timeline.core.problems import Problem, did_you_mean
 
 
 def describe_value(value: Any) -> str:

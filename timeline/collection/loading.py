@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from timeline.cache import (
+from timeline.collection.cache import (
     ContentCache,
     Decoder,
     Facts,
@@ -26,17 +26,17 @@ from timeline.cache import (
     encode_records,
     identity,
 )
-from timeline.facts import ActorFacts, EventFacts, Outline, facts_of
-from timeline.model import Actor, Event
 
 # Placing problems lives in `positions`; these names stay importable from here.
-from timeline.positions import Locator as Locator
-from timeline.positions import describe_value as _describe
-from timeline.positions import dotted as dotted
-from timeline.positions import position_of as position_of
-from timeline.positions import validation_problems
-from timeline.problems import Problem, sort_problems
-from timeline.yamlread import Document, Loc, decode, read_documents
+from timeline.collection.positions import Locator as Locator
+from timeline.collection.positions import describe_value as _describe
+from timeline.collection.positions import dotted as dotted
+from timeline.collection.positions import position_of as position_of
+from timeline.collection.positions import validation_problems
+from timeline.collection.yamlread import Document, Loc, decode, read_documents
+from timeline.core.facts import ActorFacts, EventFacts, Outline, facts_of
+from timeline.core.model import Actor, Event
+from timeline.core.problems import Problem, sort_problems
 
 #: Files larger than this are refused rather than read: no record file comes close.
 MAX_FILE_BYTES = 16 * 1024 * 1024

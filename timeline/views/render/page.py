@@ -259,7 +259,9 @@ def figure_div(
 
 @cache
 def _template() -> Any:
-    text = files("timeline").joinpath("templates/timeline.html.j2").read_text(encoding="utf-8")
+    text = (
+        files("timeline.views").joinpath("templates/timeline.html.j2").read_text(encoding="utf-8")
+    )
     return Environment(autoescape=True, keep_trailing_newline=True).from_string(text)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from timeline.dates import day_label
-from timeline.loading import Collection
-from timeline.model import Actor, Event, Source, country_codes
+from timeline.collection.loading import Collection
+from timeline.core.dates import day_label
+from timeline.core.model import Actor, Event, Source, country_codes
 
 
 def actor_label(actor_id: str, actors: dict[str, Actor]) -> str:

@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
-from timeline.dates import day_label, parse_date
-from timeline.describe import actor_label, location_label, source_label
-from timeline.loading import Collection
-from timeline.model import Event, Source
+from timeline.collection.loading import Collection
+from timeline.core.dates import day_label, parse_date
+from timeline.core.model import Event, Source
+from timeline.views.describe import actor_label, location_label, source_label
 
 Format = Literal["json", "jsonl", "csv", "ics", "timelinejs"]
 FORMATS: tuple[str, ...] = get_args(Format)

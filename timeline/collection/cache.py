@@ -4,7 +4,7 @@ Three files per collection, in `TIMELINE_CACHE_DIR`:
 
 - the pack (`.pack`) holds, for every file read, its identity on disk (inode, size,
   modification and change times), the BLAKE2b hash of its bytes, its problems, and the
-  facts the checks read of its records (`timeline.facts`): all that `validate` needs;
+  facts the checks read of its records (`timeline.core.facts`): all that `validate` needs;
 - the records (`.records`) hold each file's records in a compact form, by the hash of
   the bytes they were read from; only commands that use records read this file;
 - the last result of the checks across the collection (`.checked`), with the state it
@@ -43,11 +43,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from timeline.dates import DateSpan
-from timeline.facts import ActorFacts, EventFacts, pack_facts, unpack_facts
-from timeline.model import Actor, Event, Placed
-from timeline.problems import Problem
-from timeline.store import WriteError, write_atomic
+from timeline import FORMAT_VERSION, __version__
+from timeline.core.dates import DateSpan
+from timeline.core.facts import ActorFacts, EventFacts, pack_facts, unpack_facts
+from timeline.core.model import Actor, Event, Placed
+from timeline.core.problems import Problem
+from timeline.store.atomic import WriteError, write_atomic
 
 _MAGIC = b"timeline-cache\n"
 _DIGEST = 16
@@ -342,26 +343,22 @@ def decode_records(
     return [event(item, display) for item in events], [actor(item, display) for item in actors]
 
 
+#: The folders whose code decides what the cache holds: the record format, and the reading
+#: and checking of files. Their source is hashed as files, not imported, so that the cache
+#: depends on no module above it (and editing the parser or a check invalidates it).
+_CODE_FOLDERS = ("core", "collection")
+
+
 def _fingerprint() -> bytes:
     """What the stored records depend on: the tool, the format, Python, and the code that
-    reads and checks records (so that editing the parser invalidates every pack)."""
-    import timeline.checks
-    import timeline.dates
-    import timeline.facts
-    import timeline.loading
-    import timeline.model
-    import timeline.positions
-    import timeline.problems
-    import timeline.yamlread
-
+    reads and checks records."""
     hasher = hashlib.blake2b(digest_size=_DIGEST)
-    hasher.update(f"{timeline.__version__}|{timeline.FORMAT_VERSION}|{sys.version}|"
-                  f"{marshal.version}".encode())  # fmt: skip
-    modules = (timeline.checks, timeline.dates, timeline.facts, timeline.loading,
-               timeline.model, timeline.positions, timeline.problems, timeline.yamlread,
-               sys.modules[__name__])  # fmt: skip
-    for module in modules:
-        hasher.update(Path(module.__file__ or "").read_bytes())
+    hasher.update(f"{__version__}|{FORMAT_VERSION}|{sys.version}|{marshal.version}".encode())
+    package = Path(__file__).resolve().parent.parent
+    for folder in _CODE_FOLDERS:
+        for source in sorted((package / folder).glob("*.py")):
+            hasher.update(f"{folder}/{source.name}\0".encode())
+            hasher.update(source.read_bytes())
     return hasher.digest()
 
 
