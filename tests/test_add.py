@@ -15,7 +15,8 @@ import pytest
 from conftest import ACTORS, event_yaml
 from typer.testing import Result
 
-from timeline.collection.loading import load_collection, read_bytes
+from timeline.collection.pipeline import load_collection
+from timeline.collection.reading import read_bytes
 from timeline.core.model import Event
 from timeline.store.atomic import LOCK_NAME
 from timeline.store.edit import EditError, event_path

@@ -18,11 +18,11 @@ from conftest import ACTORS, SEED, build_tree, event_yaml
 from typer.testing import Result
 
 import timeline.collection.cache
-import timeline.collection.checks
 import timeline.collection.loading
+import timeline.collection.pipeline
 from timeline.collection.cache import ContentCache
-from timeline.collection.checks import validate_collection
-from timeline.collection.loading import Collection, load_collection
+from timeline.collection.collection import Collection
+from timeline.collection.pipeline import check_collection, load_collection
 
 # `timeline.cli.app` as an attribute is the Typer app; the module is what is patched here.
 app_module = importlib.import_module("timeline.cli.app")
@@ -319,13 +319,13 @@ def test_no_progress_bar_for_small_work(tmp_path: Path, monkeypatch: pytest.Monk
 def checks_run(monkeypatch: pytest.MonkeyPatch) -> list[date]:
     """The as-of days the checks across the collection actually ran for."""
     seen: list[date] = []
-    original = timeline.collection.checks.check_collection
+    original = timeline.collection.pipeline.run_checks
 
-    def counting(collection: Any, as_of: date, **kwargs: Any) -> Any:
+    def counting(outline: Any, as_of: date, **kwargs: Any) -> Any:
         seen.append(as_of)
-        return original(collection, as_of, **kwargs)
+        return original(outline, as_of, **kwargs)
 
-    monkeypatch.setattr(timeline.collection.checks, "check_collection", counting)
+    monkeypatch.setattr(timeline.collection.pipeline, "run_checks", counting)
     return seen
 
 
@@ -371,12 +371,12 @@ def test_records_of_a_file_validate_parsed_are_kept_by_the_next_reader(
     root = tree({f"e{n:02d}.yaml": event_yaml(f"e{n:02d}") for n in range(20)})
     cache = partial(ContentCache, root, tmp_path / "c")
     as_of = date(2014, 9, 13)
-    validate_collection(root, as_of, cache=cache())
+    check_collection(root, as_of, records=False, cache=cache())
     (root / "e07.yaml").write_text(event_yaml("e07", title="Changed"), encoding="utf-8")
     records = (tmp_path / "c").glob("*.records")
     before = next(records).read_bytes()
     parses.clear()
-    assert validate_collection(root, as_of, cache=cache())[:2] == (20, 20)
+    assert check_collection(root, as_of, records=False, cache=cache())[0] == (20, 20)
     assert [Path(p).name for p in parses] == ["e07.yaml"]
     # validate needed no records: it left the records file alone rather than rewrite it
     assert next((tmp_path / "c").glob("*.records")).read_bytes() == before

@@ -11,7 +11,8 @@ from conftest import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.collection.loading import load_collection, read_bytes
+from timeline.collection.pipeline import load_collection
+from timeline.collection.reading import read_bytes
 from timeline.core.model import EVENT_KEYS, LINE_BREAKS, RELATIONS, ROLES, STATUSES, Event, readable
 from timeline.store.canonical import SCHEMA_LINE, event_record, event_yaml, misread_plain
 

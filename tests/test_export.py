@@ -21,7 +21,8 @@ import yaml
 from typer.testing import Result
 
 from tests.conftest import ROOT, SEED, event_yaml
-from timeline.collection.loading import Collection, load_collection
+from timeline.collection.collection import Collection
+from timeline.collection.pipeline import load_collection
 from timeline.core.model import Actor, Event, Source
 from timeline.views.export import (
     CSV_COLUMNS,

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from timeline.cli.app import app
-from timeline.collection.loading import load_collection
+from timeline.collection.pipeline import load_collection
 from timeline.store.atomic import LOCK_NAME
 
 AS_OF = "2014-09-13"

@@ -11,20 +11,16 @@ from typing import Any
 import pytest
 from conftest import SEED, build_tree, event_yaml
 
-import timeline.collection.cache
+import timeline.collection.codec
 import timeline.collection.loading
+import timeline.collection.reading
+import timeline.core.memory
 from timeline.collection.cache import ContentCache
-from timeline.collection.loading import (
-    Collection,
-    collection_files,
-    collection_jobs,
-    display_path,
-    is_actor_file,
-    load_collection,
-    load_outline,
-    merge_results,
-    read_file,
-)
+from timeline.collection.collection import Collection, merge_outlines, merge_results
+from timeline.collection.files import collection_files, collection_jobs, display_path, is_actor_file
+from timeline.collection.loading import read_files
+from timeline.collection.pipeline import load_collection
+from timeline.collection.reading import read_file
 from timeline.core.facts import ActorFacts, EventFacts
 
 CASES = Path(__file__).parent / "data" / "invalid"
@@ -64,7 +60,7 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         for n in range(60)
     })  # fmt: skip
     build_tree(root, {"big.yaml": "# " + "x" * 6000 + "\n" + event_yaml("big")})
-    monkeypatch.setattr(timeline.collection.loading, "MAX_FILE_BYTES", 5000)  # big.yaml: too-large
+    monkeypatch.setattr(timeline.collection.reading, "MAX_FILE_BYTES", 5000)  # big.yaml: too-large
     monkeypatch.setattr(timeline.collection.loading, "PARALLEL_MIN_FILES", 1)
     monkeypatch.chdir(tmp_path)
     return root
@@ -119,7 +115,7 @@ def test_collector_is_restored_and_large_loads_frozen(
     assert gc.isenabled()
     load_collection(corpus, workers=1)
     assert gc.isenabled()
-    monkeypatch.setattr(timeline.collection.loading, "FREEZE_MIN_EVENTS", 1)
+    monkeypatch.setattr(timeline.core.memory, "FREEZE_MIN_EVENTS", 1)
     gc.unfreeze()
     try:
         gc.disable()
@@ -135,7 +131,7 @@ def test_collector_is_restored_and_large_loads_frozen(
 def test_what_workers_cannot_send_is_parsed_here(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = timeline.collection.cache.encode_records
+    original = timeline.collection.codec.encode_records
 
     def refuse_some(display: str, *args: Any) -> bytes | None:
         return None if display.endswith("0.yaml") else original(display, *args)
@@ -144,8 +140,12 @@ def test_what_workers_cannot_send_is_parsed_here(
     assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
 
 
-def outline_of(root: Path, **kwargs: Any) -> list[Any]:
-    outline = load_outline(root, collection_jobs(root), **kwargs)
+def outline_of(root: Path, *, workers: int, cache: ContentCache | None = None) -> list[Any]:
+    """The collection's facts as `validate` reads them: no records built."""
+    results = read_files(collection_jobs(root), cache=cache, workers=workers, records=False)
+    if cache is not None:
+        cache.save()
+    outline = merge_outlines(root, results)
     return [outline.events, outline.actors, outline.problems, outline.files]
 
 

@@ -19,7 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from timeline.collection.loading import Collection, load_collection
+from timeline.collection.collection import Collection
+from timeline.collection.pipeline import load_collection
 from timeline.views.render.figure import (
     DAY_MS,
     WEBGL_ABOVE,

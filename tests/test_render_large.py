@@ -13,7 +13,7 @@ import pytest
 from conftest import ACTORS, build_tree
 from test_render import HOSTILE_TITLES, generated_yaml, hostile_files
 
-from timeline.collection.loading import load_collection
+from timeline.collection.pipeline import load_collection
 from timeline.views.render.figure import WEBGL_ABOVE, render_html, timeline_plot
 from timeline.views.render.page import plotly_js, unpack_table
 

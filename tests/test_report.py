@@ -20,8 +20,9 @@ from markdown_it import MarkdownIt
 from typer.testing import Result
 
 from tests.conftest import ACTORS, ROOT, SEED, build_tree, event_yaml
-from timeline.collection.checks import check_collection
-from timeline.collection.loading import Collection, load_collection
+from timeline.collection.checks import run_checks
+from timeline.collection.collection import Collection
+from timeline.collection.pipeline import load_collection
 from timeline.collection.query import Filters
 from timeline.core.periods import parse_period
 from timeline.views.report.build import build_report
@@ -42,7 +43,7 @@ def seed() -> Collection:
 def report_on(
     collection: Collection, period: str, as_of: date = AS_OF, filters: Filters | None = None
 ) -> Report:
-    problems = check_collection(collection, as_of)
+    problems = run_checks(collection.outline, as_of)
     return build_report(
         collection, parse_period(period), as_of=as_of, filters=filters, problems=problems
     )

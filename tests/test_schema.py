@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator, ValidationError  # type: ignore[imp
 from typer.testing import Result
 
 from tests.conftest import ROOT, SEED, event_yaml
-from timeline.collection.loading import read_bytes
+from timeline.collection.reading import read_bytes
 from timeline.views.schema import actors_file_schema, event_file_schema, schema_text
 
 

@@ -17,7 +17,8 @@ import pytest
 from conftest import ROOT, build_tree, event_yaml
 from filelock import FileLock
 
-from timeline.collection.loading import collection_files, load_collection
+from timeline.collection.files import collection_files
+from timeline.collection.pipeline import load_collection
 from timeline.store.atomic import (
     LOCK_NAME,
     WriteError,

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from timeline.collection.loading import load_collection, read_bytes
+from timeline.collection.pipeline import load_collection
+from timeline.collection.reading import read_bytes
 from timeline.core.model import Source, Update
 from timeline.store import edit
 from timeline.store.edit import EditError, update_file, updated_event

@@ -60,7 +60,7 @@ def _peak_mb() -> float:
 def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     """Every figure for one size, in this process: of our runs, the best of `repeat`."""
     from timeline.cli.app import load_validated
-    from timeline.collection.loading import collection_files
+    from timeline.collection.files import collection_files
     from timeline.core.problems import did_you_mean
 
     root = folder / f"events-{count}"

@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import SEED
 from hypothesis import strategies as st
 
-from timeline.collection.loading import ACTORS_FILE, collection_files
+from timeline.collection.files import ACTORS_FILE, collection_files
 
 #: (display path, bytes, is the actor registry) of every record file of the seed.
 SEED_FILES: list[tuple[str, bytes, bool]] = [

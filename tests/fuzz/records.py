@@ -14,7 +14,8 @@ from typing import Any
 from conftest import SEED
 from hypothesis import strategies as st
 
-from timeline.collection.loading import ACTORS_FILE, load_collection
+from timeline.collection.files import ACTORS_FILE
+from timeline.collection.pipeline import load_collection
 from timeline.core.model import (
     EVENT_TYPES,
     LINE_BREAKS,

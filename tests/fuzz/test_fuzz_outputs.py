@@ -24,8 +24,8 @@ from fuzz.figures import TALLY, expect_no_traceback
 from fuzz.records import MARKER, events, one_line, write_collection
 from fuzz.test_fuzz_validate import assert_terminal_safe
 from timeline.cli.app import app
-from timeline.collection.checks import check_collection
-from timeline.collection.loading import Collection, load_collection
+from timeline.collection.collection import Collection
+from timeline.collection.pipeline import check_collection, load_collection
 from timeline.core.model import Event
 from timeline.core.problems import has_errors
 from timeline.views.export import export_events
@@ -78,8 +78,7 @@ def assert_no_user_markup(html: str, allowed_tags: set[str] | None = None) -> El
 
 
 def load(folder: Path) -> Collection:
-    collection = load_collection(folder)
-    problems = check_collection(collection, AS_OF)
+    collection, problems = check_collection(folder, AS_OF)
     assert not has_errors(problems), [p.format() for p in problems if p.level == "error"]
     return collection
 

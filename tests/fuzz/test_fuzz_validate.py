@@ -23,8 +23,8 @@ from fuzz.conftest import budget
 from fuzz.figures import TALLY, expect_no_traceback
 from fuzz.mutations import hostile_file, line_breaks
 from timeline.cli.app import app
-from timeline.collection.checks import check_collection
-from timeline.collection.loading import load_collection, read_bytes
+from timeline.collection.pipeline import check_collection
+from timeline.collection.reading import read_bytes
 from timeline.core.model import Actor, Event
 from timeline.core.problems import MAX_PROBLEMS_PER_FILE, Problem
 
@@ -111,8 +111,7 @@ def test_validate_list_show_on_a_damaged_collection(
     files = dict(seed_bytes, **{path: data})
     cache = [] if use_cache else ["--no-cache"]
     for _ in _with_file(workdir, path, data, seed_bytes[path]):
-        collection = load_collection(Path("events"))
-        problems = check_collection(collection, date(2014, 9, 13))
+        _, problems = check_collection(Path("events"), date(2014, 9, 13))
         assert_placed(problems, files)
 
         started = time.perf_counter()

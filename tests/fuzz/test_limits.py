@@ -15,7 +15,9 @@ from typer.testing import Result
 
 from fuzz.test_fuzz_validate import assert_terminal_safe
 from timeline.cli.app import app
-from timeline.collection.loading import MAX_FILE_BYTES, load_collection, read_bytes
+from timeline.collection.files import MAX_FILE_BYTES
+from timeline.collection.pipeline import load_collection
+from timeline.collection.reading import read_bytes
 from timeline.collection.yamlread import MAX_DEPTH
 from timeline.core.model import LINE_BREAKS
 from timeline.core.problems import MAX_PROBLEMS_PER_FILE

@@ -10,16 +10,12 @@ from typing import Annotated
 import typer
 
 from timeline.cli.app import AsOfOpt, EventsOpt, app, as_of_day, fail, out, print_problems
-from timeline.collection.loading import (
-    MAX_FILE_BYTES,
-    FileResult,
-    display_path,
-    load_collection,
-    read_bytes,
-)
+from timeline.collection.files import MAX_FILE_BYTES, display_path
+from timeline.collection.pipeline import load_collection
+from timeline.collection.reading import FileResult, read_bytes
 from timeline.core.problems import has_errors
-from timeline.store.atomic import WriteError, collection_lock, write_new_files
-from timeline.store.edit import check_with_collection, plan_new_files
+from timeline.store.atomic import collection_lock, write_new_files
+from timeline.store.edit import check_change, plan_new_files
 
 STDIN = "-"
 
@@ -71,22 +67,19 @@ def add(
     added = read_bytes(data, display)
     if not added.events and not added.problems:
         fail(f"{display} holds no events; start one with 'timeline new > draft.yaml'")
-    try:
-        if dry_run:
-            _add(events, added, data, day, dry_run=True)
-        else:
-            # The lock makes check-then-write one step: two adds of the same id (even in
-            # different year folders) cannot both pass the duplicate check.
-            with collection_lock(events):
-                _add(events, added, data, day, dry_run=False)
-    except WriteError as error:
-        fail(str(error))
+    if dry_run:
+        _add(events, added, data, day, dry_run=True)
+    else:
+        # The lock makes check-then-write one step: two adds of the same id (even in
+        # different year folders) cannot both pass the duplicate check.
+        with collection_lock(events):
+            _add(events, added, data, day, dry_run=False)
 
 
 def _add(events: Path, added: FileResult, data: bytes, day: date, *, dry_run: bool) -> None:
     """Check the new events with the collection, then write them (or show them)."""
     collection = load_collection(events)
-    problems = check_with_collection(collection, added, day, data)
+    problems = check_change(collection, added, day, source=data)
     if not has_errors(problems):
         planned, plan_problems = plan_new_files(events, added.events)
         problems += plan_problems

@@ -1,29 +1,52 @@
-"""The Typer application and what its commands share: options, loading, printing."""
+"""The Typer application and what its commands share: options, loading, printing.
+
+A command reads its options, makes one library call, prints, and picks the exit code.
+Every failure the library raises is a `TimelineError`, caught here in one place
+(`_Commands.invoke`): the command stops with `error: MESSAGE` and the error's exit code.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import json
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from timeline.collection.cache import ContentCache
-from timeline.collection.checks import load_and_check, validate_collection
-from timeline.collection.loading import Collection, Progress, display_path
+from timeline.collection.collection import Collection
+from timeline.collection.files import display_path
+from timeline.collection.loading import Progress
+from timeline.collection.pipeline import check_collection
 from timeline.collection.query import Filters
 from timeline.core.dates import DateError, parse_day
+from timeline.core.errors import TimelineError
 from timeline.core.model import EVENT_TYPES, STATUSES
 from timeline.core.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
-from timeline.store.atomic import WriteError, standard_stream, write_atomic
+from timeline.store.atomic import standard_stream, write_atomic
+
+
+class _Commands(TyperGroup):
+    """The command group: a `TimelineError` from any command ends it with one line."""
+
+    def invoke(self, ctx: Any) -> Any:  # a Click context (Typer bundles its own Click)
+        try:
+            return super().invoke(ctx)
+        except TimelineError as error:
+            fail(error.message, error.exit_code)
+
 
 app = typer.Typer(
     name="timeline",
+    cls=_Commands,
     help="Track diplomatic events as YAML records: validate, render, report, export.",
     no_args_is_help=True,
     add_completion=False,
@@ -117,12 +140,12 @@ def as_of_day(value: str | None) -> date:
 def make_filters(
     start: str | None = None,
     end: str | None = None,
-    actors: Sequence[str] | None = None,
-    types: Sequence[str] | None = None,
-    tags: Sequence[str] | None = None,
-    statuses: Sequence[str] | None = None,
+    actor: Sequence[str] | None = None,
+    type_: Sequence[str] | None = None,
+    tag: Sequence[str] | None = None,
+    status: Sequence[str] | None = None,
 ) -> Filters:
-    """Filters from the shared command-line options (bad days are usage errors)."""
+    """Filters from the filter options (bad days are usage errors)."""
     first, last = day_option(start), day_option(end)
     if first and last and last < first:
         raise typer.BadParameter(
@@ -131,11 +154,46 @@ def make_filters(
     return Filters(
         first,
         last,
-        tuple(actors or ()),
-        tuple(types or ()),
-        tuple(tags or ()),
-        tuple(statuses or ()),
+        tuple(actor or ()),
+        tuple(type_ or ()),
+        tuple(tag or ()),
+        tuple(status or ()),
     )
+
+
+#: The filter options, declared once: (parameter, its option) for `filtered` commands.
+_FILTER_OPTIONS = (
+    ("start", FromOpt),
+    ("end", ToOpt),
+    ("actor", ActorOpt),
+    ("type_", TypeOpt),
+    ("tag", TagOpt),
+    ("status", StatusOpt),
+)
+
+
+def filtered(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the filter options (`--from`, `--to`, `--actor`, `--type`, `--tag`,
+    `--status`) where its `filters` parameter stands; it receives them as one `Filters`."""
+    signature = inspect.signature(command, eval_str=True)
+    options = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                          annotation=option)
+        for name, option in _FILTER_OPTIONS
+    ]  # fmt: skip
+    parameters = []
+    for parameter in signature.parameters.values():
+        parameters.extend(options if parameter.name == "filters" else [parameter])
+
+    @functools.wraps(command)
+    def run(**values: Any) -> None:
+        chosen = {name: values.pop(name) for name, _ in _FILTER_OPTIONS}
+        command(filters=make_filters(**chosen), **values)
+
+    # Typer reads the options from the signature: the one with the filters in it.
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run
 
 
 _SAFE_CONTROLS = {"\n", "\t"}
@@ -163,12 +221,18 @@ def write_output(path: Path, data: bytes, what: str | None = None) -> None:
     """Write a command's output file whole or not at all, and say so. The note goes to
     standard error when the file is standard output itself (`-o /dev/stdout`), so that
     it does not end up inside the output."""
-    try:
-        write_atomic(path, data)
-    except WriteError as error:
-        fail(str(error))
+    write_atomic(path, data)
     note = f"wrote {display_path(path)}" + (f" ({what})" if what else "")
     out(note, err=standard_stream(path) == 1)
+
+
+def write_data(text: str) -> None:
+    """Data for programs on standard output, as it is; on a terminal, control characters
+    are escaped so that a record cannot rewrite the screen (the CRLF line ends of CSV and
+    iCalendar are shown as plain line ends, not as escapes)."""
+    if sys.stdout.isatty():
+        text = terminal_safe(text.replace("\r\n", "\n"))
+    sys.stdout.write(text)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -229,7 +293,7 @@ def busy(message: str, events: int) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _progress_bar() -> Iterator[Progress | None]:
+def progress_bar() -> Iterator[Progress | None]:
     """A progress callback drawing a bar on standard error, shown only on a terminal and
     only once the work is known to be long; silent when piped."""
     if not sys.stderr.isatty():
@@ -258,35 +322,24 @@ def _progress_bar() -> Iterator[Progress | None]:
             bar.stop()
 
 
+def open_cache(events: Path, use_cache: bool) -> ContentCache | None:
+    """The collection's content cache, unless `--no-cache` said not to use one."""
+    return ContentCache(events) if use_cache else None
+
+
 def load_checked(
-    events: Path,
-    as_of: date,
-    *,
-    extra: Sequence[Path] = (),
-    refuse: bool = True,
-    use_cache: bool = True,
+    events: Path, as_of: date, *, refuse: bool = True, use_cache: bool = True
 ) -> tuple[Collection, list[Problem]]:
     """Load and check the collection; with `refuse`, print the errors and exit 1 if any."""
-    cache = ContentCache(events) if use_cache else None
-    with _progress_bar() as progress:
-        collection, problems = load_and_check(
-            events, as_of, extra=extra, cache=cache, progress=progress
+    with progress_bar() as progress:
+        collection, problems = check_collection(
+            events, as_of, cache=open_cache(events, use_cache), progress=progress
         )
     if refuse and has_errors(problems):
         print_problems([p for p in problems if p.level == "error"], err=True)
         out(summary_line(problems, collection.files, len(collection.events)), err=True)
         fail("the collection has errors; fix them (see 'timeline validate') and run again")
     return collection, problems
-
-
-def load_validated(
-    events: Path, as_of: date, *, extra: Sequence[Path] = (), use_cache: bool = True
-) -> tuple[int, int, list[Problem]]:
-    """How many files and events the collection has, and its problems (for `validate`,
-    which needs no records: see `validate_collection`)."""
-    cache = ContentCache(events) if use_cache else None
-    with _progress_bar() as progress:
-        return validate_collection(events, as_of, extra=extra, cache=cache, progress=progress)
 
 
 def exit_if_errors(collection: Collection, problems: Sequence[Problem]) -> None:

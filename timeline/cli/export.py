@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from timeline.cli.app import (
-    ActorOpt,
     AsOfOpt,
     EventsOpt,
-    FromOpt,
     NoCacheOpt,
-    StatusOpt,
-    TagOpt,
-    ToOpt,
-    TypeOpt,
     app,
     as_of_day,
     exit_if_errors,
+    filtered,
     load_checked,
-    make_filters,
-    terminal_safe,
+    write_data,
     write_output,
 )
-from timeline.collection.query import select
+from timeline.collection.query import ALL, Filters, select
+from timeline.core.words import plural
 from timeline.views.export import Format, export_events
 
 
 @app.command()
+@filtered
 def export(
     fmt: Annotated[
         Format,
@@ -58,30 +53,16 @@ def export(
     ] = "Timeline",
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    actor: ActorOpt = None,
-    type_: TypeOpt = None,
-    tag: TagOpt = None,
-    status: StatusOpt = None,
+    filters: Filters = ALL,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Export the events as JSON, JSON Lines, CSV, iCalendar or TimelineJS JSON."""
-    filters = make_filters(start, end, actor, type_, tag, status)
     day = as_of_day(as_of)
     collection, problems = load_checked(events, day, use_cache=not no_cache, refuse=False)
     chosen = select(collection.events, filters)
     text = export_events(fmt, chosen, collection, as_of=day, title=title)
     if output is None:
-        # Data for programs, written as it is; on a terminal, control characters are
-        # escaped so that a record cannot rewrite the screen (CRLF line ends of CSV and
-        # ICS are shown as plain line ends, not as escapes).
-        if sys.stdout.isatty():
-            text = terminal_safe(text.replace("\r\n", "\n"))
-        sys.stdout.write(text)
-        exit_if_errors(collection, problems)
-        return
-    write_output(
-        output, text.encode("utf-8"), f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}"
-    )
+        write_data(text)
+    else:
+        write_output(output, text.encode("utf-8"), plural(len(chosen), "event"))
     exit_if_errors(collection, problems)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -11,24 +10,19 @@ from rich.console import Console
 from rich.table import Table
 
 from timeline.cli.app import (
-    ActorOpt,
     AsOfOpt,
     EventsOpt,
-    FromOpt,
     NoCacheOpt,
-    StatusOpt,
-    TagOpt,
-    ToOpt,
-    TypeOpt,
     app,
     as_of_day,
     exit_if_errors,
+    filtered,
     load_checked,
-    make_filters,
     print_json,
     terminal_safe,
+    write_data,
 )
-from timeline.collection.query import select
+from timeline.collection.query import ALL, Filters, select
 from timeline.core.model import Event
 
 STATUS_STYLE = {
@@ -57,6 +51,7 @@ def event_table(events: list[Event], *, wrap: bool = True) -> Table:
 
 
 @app.command("list")
+@filtered
 def list_events(
     fmt: Annotated[
         Literal["table", "json", "csv"],
@@ -66,16 +61,10 @@ def list_events(
     ] = "table",
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    actor: ActorOpt = None,
-    type_: TypeOpt = None,
-    tag: TagOpt = None,
-    status: StatusOpt = None,
+    filters: Filters = ALL,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """List events in date order."""
-    filters = make_filters(start, end, actor, type_, tag, status)
     collection, problems = load_checked(
         events, as_of_day(as_of), use_cache=not no_cache, refuse=False
     )
@@ -85,10 +74,7 @@ def list_events(
     elif fmt == "csv":
         from timeline.views.export import export_csv
 
-        text = export_csv(chosen, collection)
-        if sys.stdout.isatty():  # as `export`: a record cannot rewrite the screen
-            text = terminal_safe(text.replace("\r\n", "\n"))
-        sys.stdout.write(text)
+        write_data(export_csv(chosen, collection))
     else:
         console = Console(soft_wrap=False)
         footer = f"{len(chosen)} of {len(collection.events)} events"

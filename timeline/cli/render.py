@@ -8,30 +8,25 @@ from typing import Annotated, Literal
 import typer
 
 from timeline.cli.app import (
-    ActorOpt,
     AsOfOpt,
     EventsOpt,
-    FromOpt,
     NoCacheOpt,
-    StatusOpt,
-    TagOpt,
-    ToOpt,
-    TypeOpt,
     app,
     as_of_day,
     busy,
-    fail,
+    filtered,
     load_checked,
-    make_filters,
     out,
     write_output,
 )
-from timeline.collection.query import select
+from timeline.collection.query import ALL, Filters, select
+from timeline.core.words import plural
 
 _IMAGES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 @app.command()
+@filtered
 def render(
     output: Annotated[
         Path,
@@ -62,12 +57,7 @@ def render(
     ] = None,
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    actor: ActorOpt = None,
-    type_: TypeOpt = None,
-    tag: TagOpt = None,
-    status: StatusOpt = None,
+    filters: Filters = ALL,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Draw the interactive timeline as one self-contained HTML file (works offline)."""
@@ -76,14 +66,12 @@ def render(
         raise typer.BadParameter(
             f"{str(output)!r} must end in .html, .png, .svg or .pdf", param_hint="'-o'"
         )
-    filters = make_filters(start, end, actor, type_, tag, status)
     day = as_of_day(as_of)
     collection, _ = load_checked(events, day, use_cache=not no_cache)
     chosen = select(collection.events, filters)
 
     # Imported here: plotly costs ~0.3 s to import, and other commands never need it.
     from timeline.views.render.figure import (
-        ImageError,
         default_title,
         figure_image,
         render_html,
@@ -96,13 +84,10 @@ def render(
                 chosen, collection, as_of=day, group_by=group_by,
                 title=title if title is not None else default_title(collection),
             )  # fmt: skip
-            try:
-                data = figure_image(fig, _IMAGES[suffix])  # type: ignore[arg-type]
-            except ImageError as error:
-                fail(str(error))
+            data = figure_image(fig, _IMAGES[suffix])  # type: ignore[arg-type]
         else:
             page = render_html(chosen, collection, as_of=day, group_by=group_by, title=title)
             data = page.encode("utf-8")
     if not chosen:
         out("note: no events match the filters; the timeline is empty", err=True)
-    write_output(output, data, f"{len(chosen)} event{'' if len(chosen) == 1 else 's'}")
+    write_output(output, data, plural(len(chosen), "event"))

@@ -9,25 +9,20 @@ from typing import Annotated, Literal
 import typer
 
 from timeline.cli.app import (
-    ActorOpt,
     AsOfOpt,
     EventsOpt,
-    FromOpt,
     NoCacheOpt,
-    StatusOpt,
-    TagOpt,
-    ToOpt,
-    TypeOpt,
     app,
     as_of_day,
-    fail,
+    filtered,
     load_checked,
-    make_filters,
     write_output,
 )
-from timeline.collection.loading import Collection, display_path
-from timeline.collection.query import Filters, select
+from timeline.collection.collection import Collection
+from timeline.collection.files import display_path
+from timeline.collection.query import ALL, Filters, select
 from timeline.core.periods import Period, PeriodError, parse_period, period_of, periods_covering
+from timeline.core.words import plural
 from timeline.views.report.build import build_report, describe_filters
 from timeline.views.report.model import Report
 from timeline.views.report.render import (
@@ -53,10 +48,6 @@ def _write(path: Path, text: str, what: str) -> None:
     write_output(path, text.encode("utf-8"), what)
 
 
-def _events_word(count: int) -> str:
-    return f"{count} event{'' if count == 1 else 's'}"
-
-
 def _span(collection: Collection, filters: Filters) -> tuple[date, date] | None:
     """The days the chosen events cover (an open end counts as its start)."""
     chosen = select(collection.events, filters)
@@ -68,6 +59,7 @@ def _span(collection: Collection, filters: Filters) -> tuple[date, date] | None:
 
 
 @app.command()
+@filtered
 def report(
     period: Annotated[
         str | None,
@@ -102,17 +94,11 @@ def report(
     ] = None,
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    actor: ActorOpt = None,
-    type_: TypeOpt = None,
-    tag: TagOpt = None,
-    status: StatusOpt = None,
+    filters: Filters = ALL,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Write the summary report of a period: what happened, changed, is coming and is overdue."""
     day = as_of_day(as_of)
-    filters = make_filters(start, end, actor, type_, tag, status)
     chosen = _period(period, day)
     if every is not None and output is not None and output.exists() and not output.is_dir():
         raise typer.BadParameter(
@@ -133,7 +119,7 @@ def report(
         path = output or Path("reports")
         if output is None or output.is_dir():  # a folder: the file is named after the period
             path = path / f"{chosen.file_stem}.{fmt}"
-        _write(path, render_report(built, fmt, collection), _events_word(built.counts.total))
+        _write(path, render_report(built, fmt, collection), plural(built.counts.total, "event"))
         return
     span = (chosen.first, chosen.last) if period is not None else _span(collection, filters)
     periods = periods_covering(every, *span) if span else []
@@ -143,14 +129,11 @@ def report(
     )  # fmt: skip
     folder = output or Path("reports")
     for each in periods:
-        try:
-            built = make(each)
-        except PeriodError as error:  # events dated in year 0001 or 9999 have no neighbours
-            fail(error.message)
+        built = make(each)  # PeriodError for years 0001 and 9999, which lack a neighbour
         if built.counts.total:  # only periods that have events get a report
             file = f"{each.file_stem}.{fmt}"
             text = render_report(built, fmt, collection)
-            _write(folder / file, text, _events_word(built.counts.total))
+            _write(folder / file, text, plural(built.counts.total, "event"))
             index.reports.append(index_entry(built, file))
     count = len(index.reports)
-    _write(folder / f"index.{fmt}", render_index(index, fmt), f"{count} report{'s' * (count != 1)}")
+    _write(folder / f"index.{fmt}", render_index(index, fmt), plural(count, "report"))

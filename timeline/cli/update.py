@@ -20,12 +20,12 @@ from timeline.cli.app import (
     out,
     print_problems,
 )
-from timeline.collection.checks import check_collection
-from timeline.collection.loading import load_collection, read_bytes
+from timeline.collection.pipeline import check_collection
+from timeline.collection.reading import read_bytes
 from timeline.core.model import Source, Status, Update
 from timeline.core.problems import has_errors
-from timeline.store.atomic import WriteError, collection_lock, write_atomic
-from timeline.store.edit import EditError, check_replaced, update_file
+from timeline.store.atomic import collection_lock, write_atomic
+from timeline.store.edit import check_change, update_file
 
 
 def _url(value: str | None) -> str | None:
@@ -80,19 +80,15 @@ def update(
         )
     source = Source(title=source_title, url=source_url) if source_url or source_title else None
     entry = Update(date=day, status=status, note=note, source=source)
-    try:
-        with collection_lock(events):
-            _update(events, event_id, entry, status, day, check_day)
-    except (WriteError, EditError) as error:
-        fail(str(error))
+    with collection_lock(events):
+        _update(events, event_id, entry, status, day, check_day)
 
 
 def _update(
     events: Path, event_id: str, entry: Update, status: str | None, day: date, check_day: date
 ) -> None:
     """Find the event, splice the entry into its file, check, write."""
-    collection = load_collection(events)
-    problems = check_collection(collection, check_day)
+    collection, problems = check_collection(events, check_day)
     if has_errors(problems):
         print_problems([p for p in problems if p.level == "error"], err=True)
         fail("the collection has errors; fix them (see 'timeline validate') and run again")
@@ -112,8 +108,7 @@ def _update(
     except OSError as error:
         fail(f"cannot read {event.path!r} ({error.strerror}); nothing was changed")
     new_data = update_file(data, event.path, event, entry, status)
-    after = check_replaced(collection, event.path, read_bytes(new_data, event.path), check_day)
-    mine = [p for p in after if p.path == event.path or p.level == "error"]
+    mine = check_change(collection, read_bytes(new_data, event.path), check_day)
     print_problems(mine, err=True)
     if has_errors(mine):
         fail("nothing was changed; fix the problems above and run again")

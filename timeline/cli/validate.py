@@ -13,12 +13,14 @@ from timeline.cli.app import (
     NoCacheOpt,
     app,
     as_of_day,
-    load_validated,
+    open_cache,
     out,
     print_json,
     print_problems,
+    progress_bar,
 )
-from timeline.collection.loading import collection_files, display_path
+from timeline.collection.files import collection_files, display_path
+from timeline.collection.pipeline import check_collection
 from timeline.core.problems import has_errors, summary_line
 
 
@@ -46,17 +48,20 @@ def validate(
     files: list[Path] = []
     for path in paths or ():
         files.extend(collection_files(path) if path.is_dir() else [path])
-    file_count, event_count, problems = load_validated(
-        events, day, extra=files, use_cache=not no_cache
-    )
+    with progress_bar() as progress:
+        # the problems and counts are enough: no records need building (see check_collection)
+        tally, problems = check_collection(
+            events, day, records=False, extra=files, cache=open_cache(events, not no_cache),
+            progress=progress,
+        )  # fmt: skip
     if paths:
         wanted = {display_path(path) for path in files}
         problems = [p for p in problems if p.path in wanted]
     if fmt == "json":
         print_json([p.as_dict() for p in problems])
-        out(summary_line(problems, file_count, event_count), err=True)
+        out(summary_line(problems, *tally), err=True)
     else:
         print_problems(problems)
-        out(summary_line(problems, file_count, event_count))
+        out(summary_line(problems, *tally))
     if has_errors(problems, strict=strict):
         raise typer.Exit(1)

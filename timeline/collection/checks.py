@@ -1,7 +1,8 @@
-"""Checks across the whole collection: one small function per check, each yielding problems.
+"""The rules across a whole collection: one small function per check, each yielding problems.
 
-The checks read each record's facts (`timeline.core.facts`), not the records themselves, so a
-collection can be checked straight from the content cache.
+The checks read each record's facts (`timeline.core.facts`), not the records themselves, so
+a collection can be checked straight from the content cache. Running them over the files
+of a folder is `timeline.collection.pipeline`'s job.
 """
 
 from __future__ import annotations
@@ -9,19 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from timeline.collection.cache import ContentCache
-from timeline.collection.loading import (
-    Collection,
-    Job,
-    Locator,
-    Progress,
-    collection_jobs,
-    load_collection,
-    load_outline,
-)
-from timeline.core.facts import ActorFacts, EventFacts, Outline, day
+from timeline.collection.collection import Outline
+from timeline.collection.positions import Locator
+from timeline.core.facts import ActorFacts, EventFacts, day
 from timeline.core.problems import Problem, did_you_mean, sort_problems
 
 
@@ -249,79 +241,16 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def check_collection(
-    collection: Collection | Outline,
-    as_of: date,
-    *,
-    sources: Mapping[str, bytes] | None = None,
+def run_checks(
+    outline: Outline, as_of: date, *, sources: Mapping[str, bytes] | None = None
 ) -> list[Problem]:
     """Every problem of the collection: those of its files and those across it, sorted.
 
     `sources` gives the bytes of records read from somewhere other than a file (standard
     input), so that their problems are placed as precisely as a file's.
     """
-    outline = collection if isinstance(collection, Outline) else collection.outline
     ctx = Context(outline, as_of, Locator(sources))
     found = list(outline.problems)
     for check in CHECKS:
         found.extend(check(ctx))
     return sort_problems(found)
-
-
-def _memoized(
-    counts: tuple[int, int],
-    outline: Callable[[], Outline],
-    as_of: date,
-    cache: ContentCache | None,
-    jobs: Sequence[Job],
-) -> list[Problem]:
-    """`check_collection` of the `outline()` of the files and events `counts`, or its
-    result of an earlier run on the very same files and day."""
-    state = cache.state(jobs) if cache is not None else None
-    if cache is not None and state is not None:
-        known = cache.checked(state, as_of)
-        if known is not None and known[:2] == counts:
-            return known[2]
-    problems = check_collection(outline(), as_of)
-    if cache is not None and state is not None:
-        cache.remember(state, as_of, *counts, problems)
-    return problems
-
-
-def load_and_check(
-    root: Path,
-    as_of: date,
-    *,
-    extra: Sequence[Path] = (),
-    cache: ContentCache | None = None,
-    progress: Progress | None = None,
-) -> tuple[Collection, list[Problem]]:
-    """The collection at `root` (and `extra` files as event files) and all its problems."""
-    jobs = collection_jobs(root, extra)
-    collection = load_collection(root, cache=cache, progress=progress, jobs=jobs)
-    counts = (collection.files, len(collection.events))
-    return collection, _memoized(counts, lambda: collection.outline, as_of, cache, jobs)
-
-
-def validate_collection(
-    root: Path,
-    as_of: date,
-    *,
-    extra: Sequence[Path] = (),
-    cache: ContentCache | None = None,
-    progress: Progress | None = None,
-) -> tuple[int, int, list[Problem]]:
-    """How many files and events the collection has, and all its problems, building as
-    few records as it can: none when the cache knows every file (their facts are enough),
-    and not even the facts when the last run checked exactly these files on this day."""
-    jobs = collection_jobs(root, extra)
-    if cache is not None and all(cache.find(*job) is not None for job in jobs):
-        state = cache.state(jobs)
-        known = cache.checked(state, as_of) if state is not None else None
-        if known is not None:
-            cache.save()  # a file's identity may have changed with its bytes the same
-            return known
-    outline = load_outline(root, jobs, cache=cache, progress=progress)
-    counts = (outline.files, len(outline.events))
-    problems = _memoized(counts, lambda: outline, as_of, cache, jobs)
-    return outline.files, len(outline.events), problems

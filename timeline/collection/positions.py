@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ValidationError
 
 from timeline.collection.yamlread import Document, Loc, Position, decode, read_documents
+from timeline.core.codes import CODES
 from timeline.core.problems import Problem, did_you_mean
 
 
@@ -121,7 +122,7 @@ def validation_problems(
                 f"{', '.join(expected)}{hint}"
             )
             line, column = position_of(document, base + loc)
-        elif "-" in kind:  # our own PydanticCustomError codes
+        elif kind in CODES:  # our own PydanticCustomError codes
             code = kind
             message = prefix + detail["msg"]
             line, column = position_of(document, base + loc)

@@ -41,6 +41,10 @@ class Filters:
         return any((self.start, self.end, self.actors, self.types, self.tags, self.statuses))
 
 
+#: Filters that keep every event.
+ALL = Filters()
+
+
 def select(events: Iterable[Event], filters: Filters) -> list[Event]:
     """The events that pass `filters`, in their given (date) order."""
     if not filters.active:

@@ -19,6 +19,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from timeline.core.errors import TimelineError
+
 Precision = Literal["year", "month", "day"]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -36,13 +38,12 @@ _EXAMPLES = "2014, 2014-09, 2014-09-13, 2014-09~ or 2014-09-08/2014-09-12"
 _CACHE_SIZE = 1 << 16
 
 
-class DateError(ValueError):
+class DateError(TimelineError, ValueError):
     """A value that is not a valid date expression or day."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
-        self.message = message
 
     def __reduce__(self) -> tuple[type[DateError], tuple[str, str]]:
         return (DateError, (self.code, self.message))

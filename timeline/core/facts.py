@@ -10,13 +10,10 @@ collection can be validated from its facts without rebuilding a single Pydantic 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from timeline.core.model import Actor, Event
-from timeline.core.problems import Problem
 
 
 class EventFacts(NamedTuple):
@@ -72,9 +69,11 @@ class ActorFacts(NamedTuple):
         )  # fmt: skip
 
 
-def facts_of(
-    events: Sequence[Event], actors: Sequence[Actor]
-) -> tuple[list[EventFacts], list[ActorFacts]]:
+#: The facts of a file's (or a collection's) records: its events', and its actors'.
+Facts = tuple[list[EventFacts], list[ActorFacts]]
+
+
+def facts_of(events: Sequence[Event], actors: Sequence[Actor]) -> Facts:
     """The facts of records that were built (read from a file, not from the cache)."""
     return [EventFacts.of(event) for event in events], [ActorFacts.of(actor) for actor in actors]
 
@@ -84,23 +83,12 @@ def day(ordinal: int) -> str:
     return date.fromordinal(ordinal).isoformat()
 
 
-@dataclass(slots=True)
-class Outline:
-    """A collection as the checks see it: its records' facts and its files' problems."""
-
-    root: Path
-    events: list[EventFacts]
-    actors: list[ActorFacts]
-    problems: list[Problem]
-    files: int
-
-
 def pack_facts(events: list[EventFacts], actors: list[ActorFacts]) -> tuple[Any, ...]:
     """Facts as plain tuples (for `marshal`)."""
     return ([tuple(f) for f in events], [tuple(f) for f in actors])
 
 
-def unpack_facts(packed: tuple[Any, ...]) -> tuple[list[EventFacts], list[ActorFacts]]:
+def unpack_facts(packed: tuple[Any, ...]) -> Facts:
     """The facts `pack_facts` gave, as they were."""
     events, actors = packed
     make_event, make_actor = EventFacts._make, ActorFacts._make

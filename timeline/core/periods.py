@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from timeline.core.dates import DateError, month_abbr, parse_date, parse_day
+from timeline.core.errors import TimelineError
 
 PeriodKind = Literal["year", "quarter", "month", "week", "range"]
 #: The kinds `--every` accepts, finest first.
@@ -38,12 +39,11 @@ _WEEK = re.compile(r"([0-9]{4})-[Ww]([0-9]+)")
 _RANGE = re.compile(r"([^/]+)/([^/]+)")
 
 
-class PeriodError(ValueError):
+class PeriodError(TimelineError, ValueError):
     """PERIOD text that names no period; the message says what is wrong and the forms."""
 
     def __init__(self, text: str, reason: str) -> None:
-        self.message = f"{text!r} is not a period: {reason}. Write {ACCEPTED}"
-        super().__init__(self.message)
+        super().__init__(f"{text!r} is not a period: {reason}. Write {ACCEPTED}")
 
 
 @dataclass(frozen=True, slots=True)

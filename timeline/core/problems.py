@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
-Level = Literal["error", "warning"]
+from timeline.core.codes import CODES, Level
+from timeline.core.words import plural
 
 #: At most this many problems are printed per file; the rest are counted.
 MAX_PROBLEMS_PER_FILE = 100
@@ -24,6 +25,15 @@ class Problem:
     level: Level
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        known = CODES.get(self.code)
+        if known is None or known.level != self.level:
+            # A bug of ours, not the user's: every code is in the table, at one level.
+            raise ValueError(
+                f"problem code {self.code!r} at level {self.level!r} is not in the table of "
+                "codes; add it to timeline/core/codes.py and events/README.md"
+            )
 
     def format(self) -> str:
         """The problem as one line: `path:line:col: level: message [code]`."""
@@ -81,10 +91,6 @@ def summary_line(problems: Sequence[Problem], files: int, events: int) -> str:
     """One line saying how many events and files were checked and what was found."""
     errors = sum(1 for p in problems if p.level == "error")
     warnings = len(problems) - errors
-
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
     return (
         f"{plural(events, 'event')} in {plural(files, 'file')}: "
         f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"

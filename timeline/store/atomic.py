@@ -13,11 +13,13 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from timeline.core.errors import TimelineError
+
 #: The lock file `add` and `update` hold while they check and write; the loader skips dot files.
 LOCK_NAME = ".timeline.lock"
 
 
-class WriteError(Exception):
+class WriteError(TimelineError):
     """A file could not be written; nothing was changed. The message says what to do."""
 
 

@@ -25,23 +25,20 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from timeline.collection.checks import check_collection
-from timeline.collection.loading import (
-    Collection,
-    FileResult,
-    display_path,
-    merge_results,
-    read_bytes,
-)
+from timeline.collection.checks import run_checks
+from timeline.collection.collection import Collection, merge_results
+from timeline.collection.files import display_path
+from timeline.collection.reading import FileResult, read_bytes
+from timeline.core.errors import TimelineError
 from timeline.core.model import SLUG_PATTERN, Event, Update
-from timeline.core.problems import Problem, sort_problems
+from timeline.core.problems import Problem
 from timeline.store.canonical import dump_yaml, event_yaml, update_record
 
 _SLUG = re.compile(SLUG_PATTERN)
 _BOM = "\ufeff"
 
 
-class EditError(Exception):
+class EditError(TimelineError):
     """A change that cannot be made safely; the message says why and what to do."""
 
 
@@ -120,22 +117,28 @@ def _problem_at(event: Event, code: str, message: str) -> Problem:
     return Problem(event.path, event.line, event.column, "error", code, message)
 
 
-def check_with_collection(
-    collection: Collection, added: FileResult, as_of: date, source: bytes | None = None
+def check_change(
+    collection: Collection, result: FileResult, as_of: date, *, source: bytes | None = None
 ) -> list[Problem]:
-    """Problems of new records checked together with the whole collection.
+    """The problems of the collection once `result` (a file's new records) takes the place
+    of what was read from its path, or joins the collection when nothing was.
 
-    Returns every problem placed in the new records' input, and every error anywhere
-    (a duplicate id is reported at both places).
+    Returns every problem placed in that file and every error anywhere (a duplicate id is
+    reported at both places). `source` gives the bytes of records read from standard input,
+    so that their problems are placed as precisely as a file's.
     """
-    existing = FileResult("", collection.events, collection.actors, collection.problems)
-    merged = merge_results(collection.root, [existing, added])
+    kept = FileResult(
+        "",
+        [event for event in collection.events if event.path != result.path],
+        collection.actors,
+        [problem for problem in collection.problems if problem.path != result.path],
+    )
+    merged = merge_results(collection.root, [kept, result])
+    sources = None if source is None else {result.path: source}
     return [
         problem
-        for problem in check_collection(
-            merged, as_of, sources=None if source is None else {added.path: source}
-        )
-        if problem.path == added.path or problem.level == "error"
+        for problem in run_checks(merged.outline, as_of, sources=sources)
+        if problem.path == result.path or problem.level == "error"
     ]
 
 
@@ -292,24 +295,3 @@ def splice_update(text: str, event: Event, entry: Update, status: str | None) ->
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text
-
-
-def replace_file_result(
-    collection: Collection, display: str, result: FileResult
-) -> list[FileResult]:
-    """The collection's records as file results, with one file's records replaced."""
-    kept = FileResult(
-        "",
-        [event for event in collection.events if event.path != display],
-        collection.actors,
-        [problem for problem in collection.problems if problem.path != display],
-    )
-    return [kept, result]
-
-
-def check_replaced(
-    collection: Collection, display: str, result: FileResult, as_of: date
-) -> list[Problem]:
-    """Problems of the collection once one file's new content replaces its old."""
-    merged = merge_results(collection.root, replace_file_result(collection, display, result))
-    return sort_problems(check_collection(merged, as_of))

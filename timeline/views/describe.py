@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from timeline.collection.loading import Collection
+from timeline.collection.collection import Collection
 from timeline.core.dates import day_label
 from timeline.core.model import Actor, Event, Source, country_codes
 

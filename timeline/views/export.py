@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
-from timeline.collection.loading import Collection
+from timeline.collection.collection import Collection
 from timeline.core.dates import day_label, parse_date
 from timeline.core.model import Event, Source
 from timeline.views.describe import actor_label, location_label, source_label

@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from timeline.collection.loading import Collection, collector_paused
+from timeline.collection.collection import Collection
+from timeline.core.memory import collector_paused
 from timeline.core.model import Event
 from timeline.views.render.layout import (
     DAY_MS,

@@ -25,6 +25,8 @@ import plotly.graph_objects as go
 from jinja2 import Environment
 from markupsafe import Markup
 
+from timeline.core.errors import TimelineError
+
 _DIV_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _CDN = "https://cdn.plot.ly/plotly-{version}.min.js"
 
@@ -289,7 +291,7 @@ def page_html(
     return html
 
 
-class ImageError(Exception):
+class ImageError(TimelineError):
     """A static image could not be made (kaleido or a Chromium missing); message ready."""
 
 

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from timeline.collection.loading import Collection
+from timeline.collection.collection import Collection
 from timeline.collection.query import Filters, select
 from timeline.core.dates import day_label, month_abbr, parse_date
 from timeline.core.model import EVENT_TYPES, ROLES, STATUSES, Event, Source

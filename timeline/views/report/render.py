@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from timeline.collection.loading import Collection
+from timeline.collection.collection import Collection
 from timeline.core.model import Event
 from timeline.views.report.model import Count, Report
 

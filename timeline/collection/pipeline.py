@@ -1,0 +1,148 @@
+"""The two ways in: load a collection from its folder, or load it and check it.
+
+Both read every file (from the cache where it knows them, in worker processes where there
+are many) and merge them; checking then runs `timeline.collection.checks` across the
+whole, or takes the result of an earlier run on the very same files and day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Literal, NamedTuple, TypeVar, overload
+
+from timeline.collection.cache import ContentCache
+from timeline.collection.checks import run_checks
+from timeline.collection.collection import Collection, Outline, merge_outlines, merge_results
+from timeline.collection.files import Job, collection_jobs
+from timeline.collection.loading import Progress, read_files
+from timeline.collection.reading import FileResult
+from timeline.core.memory import collector_paused
+from timeline.core.problems import Problem
+
+
+class Tally(NamedTuple):
+    """How many files and events a collection has: what a check without records tells."""
+
+    files: int
+    events: int
+
+
+def load_collection(
+    root: Path,
+    *,
+    extra: Sequence[Path] = (),
+    cache: ContentCache | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Collection:
+    """Every record of the collection at `root` (and of `extra` files, read as event files)
+    and the problems of its files; the checks across it are not run.
+
+    With `cache`, files whose content is unchanged are taken from it and the others are
+    stored in it, and it is saved. Many files to parse are parsed in `workers`
+    processes (default: one per core); `progress(done, total)` is told how the parsing
+    goes.
+    """
+    jobs = collection_jobs(root, extra)
+    return _read(jobs, root, merge_results, cache=cache, workers=workers, progress=progress)
+
+
+@overload
+def check_collection(
+    root: Path,
+    as_of: date,
+    *,
+    records: Literal[True] = True,
+    extra: Sequence[Path] = (),
+    cache: ContentCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[Collection, list[Problem]]: ...
+
+
+@overload
+def check_collection(
+    root: Path,
+    as_of: date,
+    *,
+    records: Literal[False],
+    extra: Sequence[Path] = (),
+    cache: ContentCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[Tally, list[Problem]]: ...
+
+
+def check_collection(
+    root: Path,
+    as_of: date,
+    *,
+    records: bool = True,
+    extra: Sequence[Path] = (),
+    cache: ContentCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[Collection | Tally, list[Problem]]:
+    """The collection at `root` (as `load_collection` reads it) and every problem in it,
+    its files' and those across it, judged as of `as_of`.
+
+    Without `records` it gives only how many files and events there are, building as few
+    records as it can: none when the cache knows every file (their facts are enough),
+    and not even the facts when the last run checked exactly these files on this day.
+    """
+    jobs = collection_jobs(root, extra)
+    if records:
+        collection = _read(jobs, root, merge_results, cache=cache, progress=progress)
+        tally = Tally(collection.files, len(collection.events))
+        return collection, _checked(tally, lambda: collection.outline, as_of, cache, jobs)
+    if cache is not None and all(cache.find(*job) is not None for job in jobs):
+        state = cache.state(jobs)
+        known = cache.checked(state, as_of) if state is not None else None
+        if known is not None:
+            cache.save()  # a file's identity may have changed with its bytes the same
+            return Tally(*known[:2]), known[2]
+    outline = _read(jobs, root, merge_outlines, cache=cache, progress=progress, records=False)
+    tally = Tally(outline.files, len(outline.events))
+    return tally, _checked(tally, lambda: outline, as_of, cache, jobs)
+
+
+Merged = TypeVar("Merged", Collection, Outline)
+
+
+def _read(
+    jobs: Sequence[Job],
+    root: Path,
+    merge: Callable[[Path, Sequence[FileResult]], Merged],
+    *,
+    cache: ContentCache | None,
+    progress: Progress | None,
+    workers: int | None = None,
+    records: bool = True,
+) -> Merged:
+    """The files of `jobs` read (see `read_files`) and merged into one whole."""
+    with collector_paused() as loaded:
+        results = read_files(jobs, cache=cache, workers=workers, progress=progress, records=records)
+        if cache is not None:
+            cache.save()
+        merged = merge(root, results)
+        loaded.append(len(merged.events))
+    return merged
+
+
+def _checked(
+    tally: Tally,
+    outline: Callable[[], Outline],
+    as_of: date,
+    cache: ContentCache | None,
+    jobs: Sequence[Job],
+) -> list[Problem]:
+    """`run_checks` of the `outline()` of a collection of `tally` files and events, or its
+    result of an earlier run on the very same files and day."""
+    state = cache.state(jobs) if cache is not None else None
+    if cache is not None and state is not None:
+        known = cache.checked(state, as_of)
+        if known is not None and known[:2] == tally:
+            return known[2]
+    problems = run_checks(outline(), as_of)
+    if cache is not None and state is not None:
+        cache.remember(state, as_of, *tally, problems)
+    return problems
