@@ -1,59 +1,15 @@
-"""Shared test helpers: fixture trees from dicts, and the CLI runner."""
+"""The fixtures tests share: fixture trees, the CLI runner, a headless browser."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from helpers import build_tree
 from typer.testing import CliRunner, Result
 
 from timeline.cli.app import app
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "events"
-
-ACTORS = """\
-- id: kerry
-  name: John Kerry
-  kind: person
-  country: US
-- id: yun
-  name: Yun Byung-se
-  kind: person
-  country: KR
-- id: us
-  name: United States
-  kind: state
-  country: US
-"""
-
-
-def build_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Create files below `root` from a mapping of relative path to text (dedented) or bytes."""
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
-
-
-def event_yaml(id: str, **fields: str) -> str:
-    """A minimal valid event as YAML text, with fields overridden or added."""
-    base = {
-        "id": id,
-        "title": f"Event {id}",
-        "date": "2014-09-12",
-        "type": "meeting",
-        "status": "occurred",
-        "sources": "\n  - title: A source",
-    }
-    base.update(fields)
-    return "".join(f"{key}: {value}\n" for key, value in base.items())
 
 
 @pytest.fixture

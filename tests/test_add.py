@@ -12,28 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ACTORS, event_yaml
+from helpers import ACTORS, event_yaml, tree_snapshot
 from typer.testing import Result
 
 from timeline.collection.pipeline import load_collection
 from timeline.collection.reading import read_bytes
 from timeline.core.model import Event
-from timeline.store.atomic import LOCK_NAME
 from timeline.store.edit import EditError, event_path
 
 Tree = Callable[[Mapping[str, str | bytes]], Path]
 Cli = Callable[..., Result]
 
 BASE = {"actors.yaml": ACTORS, "2014/old.yaml": event_yaml("old", actors="[kerry]")}
-
-
-def snapshot(root: Path) -> dict[str, bytes | None]:
-    """Every file (with its bytes) and folder below root, the lock file aside."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes() if path.is_file() else None
-        for path in sorted(root.rglob("*"))
-        if path.name != LOCK_NAME
-    }
 
 
 def draft(tmp_path: Path, text: str, name: str = "draft.yaml") -> Path:
@@ -78,13 +68,13 @@ def test_adds_a_list_from_standard_input(tree: Tree, cli: Cli) -> None:
 
 def test_dry_run_shows_the_files_and_writes_nothing(tree: Tree, cli: Cli, tmp_path: Path) -> None:
     events = tree(BASE)
-    before = snapshot(events)
+    before = tree_snapshot(events)
     result = cli("add", draft(tmp_path, event_yaml("new", title="'NO'")), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "# would write events/2014/new.yaml:" in result.stdout
     assert 'title: "NO"\n' in result.stdout
     assert "dry run: 1 file(s) not written" in result.stdout
-    assert snapshot(events) == before
+    assert tree_snapshot(events) == before
 
 
 @pytest.mark.parametrize(
@@ -135,13 +125,13 @@ def test_any_error_writes_nothing(
     tree: Tree, cli: Cli, tmp_path: Path, text: str, expected: list[str]
 ) -> None:
     events = tree(BASE)
-    before = snapshot(events)
+    before = tree_snapshot(events)
     result = cli("add", draft(tmp_path, text))
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[:-1] == expected
     assert lines[-1] == "error: nothing was written; fix the problems above and run again"
-    assert snapshot(events) == before
+    assert tree_snapshot(events) == before
 
 
 def test_same_id_in_another_year_is_refused(tree: Tree, cli: Cli, tmp_path: Path) -> None:
@@ -163,14 +153,14 @@ def test_warnings_are_shown_and_do_not_stop(tree: Tree, cli: Cli, tmp_path: Path
 
 def test_a_file_already_at_the_target_is_refused(tree: Tree, cli: Cli, tmp_path: Path) -> None:
     events = tree({**BASE, "2014/taken.yaml": event_yaml("other")})
-    before = snapshot(events)
+    before = tree_snapshot(events)
     result = cli("add", draft(tmp_path, event_yaml("taken")))
     assert result.exit_code == 1
     assert (
         "draft.yaml:1:1: error: 'events/2014/taken.yaml' already exists (it holds other "
         "records); choose another id [file-exists]" in result.stderr
     )
-    assert snapshot(events) == before
+    assert tree_snapshot(events) == before
 
 
 def test_an_existing_broken_collection_is_refused(tree: Tree, cli: Cli, tmp_path: Path) -> None:
@@ -227,7 +217,7 @@ def test_disk_full_mid_batch_rolls_back(
     tree: Tree, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events = tree(BASE)
-    before = snapshot(events)
+    before = tree_snapshot(events)
     text = "---\n".join(event_yaml(i, date=d) for i, d in [("a", "2014"), ("b", "2020"),
                                                            ("c", "2021")])  # fmt: skip
     path = draft(tmp_path, text)
@@ -245,7 +235,7 @@ def test_disk_full_mid_batch_rolls_back(
     assert result.exit_code == 1
     assert "No space left on device: free some space" in result.stderr
     assert result.stdout == ""
-    assert snapshot(events) == before  # a and b removed, 2020/ removed, no temporaries
+    assert tree_snapshot(events) == before  # a and b removed, 2020/ removed, no temporaries
 
 
 def _add_processes(events: Path, drafts: list[Path]) -> list[subprocess.CompletedProcess[str]]:

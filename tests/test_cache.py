@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ACTORS, SEED, build_tree, event_yaml
+from helpers import ACTORS, SEED, build_tree, collection_snapshot, event_yaml
 from typer.testing import Result
 
 import timeline.collection.cache
@@ -87,17 +87,6 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeline.collection.cache, "_RACY_NS", -(10**30))
 
 
-def snapshot(collection: Collection) -> list[Any]:
-    """Everything a command can see of a collection, placement included."""
-    return [
-        [(e.model_dump(), e.model_fields_set, e.path, e.line, e.column, e.doc, e.index)
-         for e in collection.events],
-        [(a.model_dump(), a.path, a.line, a.column, a.doc, a.index) for a in collection.actors],
-        collection.problems,
-        collection.files,
-    ]  # fmt: skip
-
-
 def load(root: Path, cache_dir: Path) -> Collection:
     return load_collection(root, cache=ContentCache(root, cache_dir), workers=1)
 
@@ -133,7 +122,7 @@ def test_round_trip_keeps_every_field(tree: Callable[..., Path], tmp_path: Path)
     reference = load_collection(root)
     load(root, tmp_path / "c")
     warm = load(root, tmp_path / "c")
-    assert snapshot(warm) == snapshot(reference)
+    assert collection_snapshot(warm) == collection_snapshot(reference)
     assert warm.events == reference.events
     full = warm.event_index["full"]
     assert full.updates[0].source is not None and full.updates[0].source.url
@@ -150,7 +139,7 @@ def test_only_changed_files_are_parsed_again(
     warm = load(root, tmp_path / "c")
     assert [Path(p).name for p in parses] == ["e3.yaml"]
     assert warm.event_index["e3"].title == "Changed"
-    assert snapshot(warm) == snapshot(load_collection(root))
+    assert collection_snapshot(warm) == collection_snapshot(load_collection(root))
 
 
 def test_same_size_edit_with_old_mtime_is_seen(
@@ -220,14 +209,16 @@ def test_damaged_cache_changes_nothing(
     damage: Callable[[bytes], bytes], tree: Callable[..., Path], tmp_path: Path
 ) -> None:
     root = tree({"actors.yaml": ACTORS, "a.yaml": FULL_EVENT, "b.yaml": "id: [\n"})
-    reference = snapshot(load_collection(root))
+    reference = collection_snapshot(load_collection(root))
     load(root, tmp_path / "c")
     files = sorted((tmp_path / "c").iterdir())
     assert [file.suffix for file in files] == [".pack", ".records"]
     for file in files:
         file.write_bytes(damage(file.read_bytes()))
-        assert snapshot(load(root, tmp_path / "c")) == reference
-        assert snapshot(load(root, tmp_path / "c")) == reference  # and it was written again
+        assert collection_snapshot(load(root, tmp_path / "c")) == reference
+        assert (
+            collection_snapshot(load(root, tmp_path / "c")) == reference
+        )  # and it was written again
 
 
 def test_checksummed_but_malformed_entry_is_a_miss(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SEED
+from helpers import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ACTORS, SEED, event_yaml
+from helpers import ACTORS, SEED, event_yaml
 from typer.testing import Result
 
 Cli = Callable[..., Result]

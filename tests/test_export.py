@@ -18,9 +18,9 @@ from typing import Any
 import icalendar
 import pytest
 import yaml
+from helpers import ROOT, SEED, event_yaml
 from typer.testing import Result
 
-from tests.conftest import ROOT, SEED, event_yaml
 from timeline.collection.collection import Collection
 from timeline.collection.pipeline import load_collection
 from timeline.core.model import Actor, Event, Source

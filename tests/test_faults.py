@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED, event_yaml
 from fuzz.conftest import budget
 from fuzz.figures import TALLY, expect_files, expect_no_traceback
 from fuzz.mutations import Mutation, apply, mutation
+from helpers import SEED, event_yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED, build_tree, event_yaml
+from helpers import SEED, build_tree, collection_snapshot, event_yaml
 
 import timeline.collection.codec
 import timeline.collection.loading
@@ -24,16 +24,6 @@ from timeline.collection.reading import read_file
 from timeline.core.facts import ActorFacts, EventFacts
 
 CASES = Path(__file__).parent / "data" / "invalid"
-
-
-def snapshot(collection: Collection) -> list[Any]:
-    return [
-        [(e.model_dump(), e.model_fields_set, e.path, e.line, e.column, e.doc, e.index)
-         for e in collection.events],
-        [(a.model_dump(), a.path, a.line, a.column, a.doc, a.index) for a in collection.actors],
-        collection.problems,
-        collection.files,
-    ]  # fmt: skip
 
 
 def reference(root: Path) -> Collection:
@@ -75,17 +65,17 @@ def test_corpus_is_varied(corpus: Path) -> None:
 
 
 def test_parallel_serial_and_reference_agree(corpus: Path) -> None:
-    expected = snapshot(reference(corpus))
-    assert snapshot(load_collection(corpus, workers=1)) == expected
-    assert snapshot(load_collection(corpus, workers=2)) == expected
+    expected = collection_snapshot(reference(corpus))
+    assert collection_snapshot(load_collection(corpus, workers=1)) == expected
+    assert collection_snapshot(load_collection(corpus, workers=2)) == expected
 
 
 def test_parallel_filling_the_cache_then_warm_agree(corpus: Path, tmp_path: Path) -> None:
-    expected = snapshot(reference(corpus))
+    expected = collection_snapshot(reference(corpus))
     cold = load_collection(corpus, workers=2, cache=ContentCache(corpus, tmp_path / "c"))
     warm = load_collection(corpus, workers=2, cache=ContentCache(corpus, tmp_path / "c"))
-    assert snapshot(cold) == expected
-    assert snapshot(warm) == expected
+    assert collection_snapshot(cold) == expected
+    assert collection_snapshot(warm) == expected
 
 
 def record(calls: list[tuple[int, int]], done: int, total: int) -> None:
@@ -106,7 +96,9 @@ def test_workers_that_cannot_start_fall_back(corpus: Path, monkeypatch: pytest.M
         raise OSError("no processes left")
 
     monkeypatch.setattr(timeline.collection.loading, "ProcessPoolExecutor", broken)
-    assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
+    assert collection_snapshot(load_collection(corpus, workers=2)) == collection_snapshot(
+        reference(corpus)
+    )
 
 
 def test_collector_is_restored_and_large_loads_frozen(
@@ -137,7 +129,9 @@ def test_what_workers_cannot_send_is_parsed_here(
         return None if display.endswith("0.yaml") else original(display, *args)
 
     monkeypatch.setattr(timeline.collection.loading, "encode_records", refuse_some)
-    assert snapshot(load_collection(corpus, workers=2)) == snapshot(reference(corpus))
+    assert collection_snapshot(load_collection(corpus, workers=2)) == collection_snapshot(
+        reference(corpus)
+    )
 
 
 def outline_of(root: Path, *, workers: int, cache: ContentCache | None = None) -> list[Any]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SEED
+from helpers import SEED
 from typer.testing import Result
 
 from timeline.core.model import EVENT_KEYS, EVENT_TYPES, RELATIONS, ROLES, STATUSES

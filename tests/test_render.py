@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ACTORS, SEED, event_yaml
+from helpers import ACTORS, SEED, event_yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import Result

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ACTORS, build_tree
+from helpers import ACTORS, build_tree
 from test_render import HOSTILE_TITLES, generated_yaml, hostile_files
 
 from timeline.collection.pipeline import load_collection

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ACTORS, ROOT, SEED, build_tree, event_yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from typer.testing import Result
 
-from tests.conftest import ACTORS, ROOT, SEED, build_tree, event_yaml
 from timeline.collection.checks import run_checks
 from timeline.collection.collection import Collection
 from timeline.collection.pipeline import load_collection

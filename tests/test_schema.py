@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import ROOT, SEED, event_yaml
 from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped]
 from typer.testing import Result
 
-from tests.conftest import ROOT, SEED, event_yaml
 from timeline.collection.reading import read_bytes
 from timeline.views.schema import actors_file_schema, event_file_schema, schema_text
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, build_tree, event_yaml
 from filelock import FileLock
+from helpers import ROOT, build_tree, event_yaml, tree_snapshot
 
 from timeline.collection.files import collection_files
 from timeline.collection.pipeline import load_collection
@@ -26,15 +26,6 @@ from timeline.store.atomic import (
     write_atomic,
     write_new_files,
 )
-
-
-def snapshot(root: Path) -> dict[str, bytes | None]:
-    """Every file (with its bytes) and folder below root, the lock file aside."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes() if path.is_file() else None
-        for path in sorted(root.rglob("*"))
-        if path.name != LOCK_NAME
-    }
 
 
 def failing(
@@ -75,12 +66,12 @@ def test_disk_full_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str
 ) -> None:
     (tmp_path / "2014").mkdir()
-    before = snapshot(tmp_path)
+    before = tree_snapshot(tmp_path)
     failing(monkeypatch, call)
     with pytest.raises(WriteError, match="No space left on device: free some space"):
         write_atomic(tmp_path / "2014" / "new.yaml", b"x" * 100_000, overwrite=False)
     monkeypatch.undo()
-    assert snapshot(tmp_path) == before
+    assert tree_snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("call", ["write", "fsync", "replace"])
@@ -93,7 +84,7 @@ def test_failed_overwrite_keeps_the_old_content(
     with pytest.raises(WriteError, match="nothing was written"):
         write_atomic(target, b"new\n")
     monkeypatch.undo()
-    assert snapshot(tmp_path) == {"old.yaml": b"old\n"}
+    assert tree_snapshot(tmp_path) == {"old.yaml": b"old\n"}
 
 
 def test_permission_denied_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,7 +115,7 @@ def test_new_files_get_the_usual_mode_and_updates_keep_theirs(tmp_path: Path) ->
 
 def test_batch_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build_tree(tmp_path, {"2014/old.yaml": "old\n"})
-    before = snapshot(tmp_path)
+    before = tree_snapshot(tmp_path)
     failing(monkeypatch, "link", after=2)  # the third file fails
     batch = [
         (tmp_path / "2014" / "a.yaml", b"a"),
@@ -134,13 +125,13 @@ def test_batch_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with pytest.raises(WriteError, match=r"2016/c\.yaml"):
         write_new_files(batch)
     monkeypatch.undo()
-    assert snapshot(tmp_path) == before  # a and b removed again, 2015/ and 2016/ too
+    assert tree_snapshot(tmp_path) == before  # a and b removed again, 2015/ and 2016/ too
 
 
 def test_batch_writes_every_file(tmp_path: Path) -> None:
     batch = [(tmp_path / "2014" / "a.yaml", b"a"), (tmp_path / "2015" / "b.yaml", b"b")]
     assert write_new_files(batch) == [path for path, _ in batch]
-    assert snapshot(tmp_path) == {"2014": None, "2014/a.yaml": b"a", "2015": None,
+    assert tree_snapshot(tmp_path) == {"2014": None, "2014/a.yaml": b"a", "2015": None,
                                   "2015/b.yaml": b"b"}  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ACTORS, SEED, event_yaml
+from helpers import ACTORS, SEED, event_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
@@ -286,7 +286,7 @@ def test_crlf_empty_updates_keep_crlf(tree: Tree, cli: Cli) -> None:
 def test_update_takes_as_of_like_every_command_that_depends_on_today(tmp_path: Path) -> None:
     import shutil
 
-    from conftest import SEED
+    from helpers import SEED
     from typer.testing import CliRunner
 
     from timeline.cli.app import app

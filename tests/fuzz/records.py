@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import SEED
+from helpers import SEED
 from hypothesis import strategies as st
 
 from timeline.collection.files import ACTORS_FILE

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import SEED
+from helpers import SEED
 from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar

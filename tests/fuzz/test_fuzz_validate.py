@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SEED
+from helpers import SEED
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner

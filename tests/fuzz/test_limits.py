@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ACTORS, event_yaml
+from helpers import ACTORS, event_yaml
 from typer.testing import Result
 
 from fuzz.test_fuzz_validate import assert_terminal_safe
