@@ -360,8 +360,8 @@ def struct_day(value: Any) -> date:
     return date(*value[:3])
 
 
-# edtf is the oracle for spans only. Where it disagrees with format.md, format.md wins and
-# those inputs are not generated here (the tables above cover them):
+# edtf is the oracle for spans only. Where it disagrees with the format (events/README.md),
+# the format wins and those inputs are not generated here (the tables above cover them):
 # - edtf accepts 29 February in every year ('2014-02-29' gives 2014-02-29); we reject it.
 # - edtf accepts intervals that end before they start ('2014-09-30/2014-09-01'); we raise
 #   date-order, so intervals are generated in order.

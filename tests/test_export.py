@@ -375,7 +375,7 @@ def test_cli_unknown_format_is_a_usage_error(seed_cli: Any) -> None:
 
 
 def test_cli_exports_what_it_can_and_fails_on_errors(cli: Any, tree: Any) -> None:
-    # cli.md makes render, report and add refuse; export shows the valid records, names
+    # render, report and add refuse (README, Design choices); export shows the valid records, names
     # the errors on standard error and exits 1 because the data has errors
     tree({"a.yaml": event_yaml("a", type="meating"), "b.yaml": event_yaml("b")})
     result: Result = cli("export", "--format", "json", "--as-of", "2014-09-13")

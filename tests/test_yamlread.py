@@ -1,4 +1,4 @@
-"""The YAML rules of format.md, enforced by our own walk over libyaml's events."""
+"""The format's YAML rules (events/README.md), enforced by our own walk over libyaml's events."""
 
 from __future__ import annotations
 

@@ -91,7 +91,7 @@ def event_lines(rng: random.Random, number: int, actors: list[str], known: list[
 def write_collection(root: Path, count: int, seed: int = 7) -> int:
     """Write `count` events below `root` (10 per file, in year folders); return the file count.
 
-    Files are a mix of the layouts format.md allows: one document per event, and
+    Files are a mix of the layouts the format allows: one document per event, and
     one document holding a list of events.
     """
     rng = random.Random(seed)

@@ -1,4 +1,5 @@
-"""Reading YAML text into plain values under format.md's rules, with positions on demand.
+"""Reading YAML text into plain values under the format's YAML rules (events/README.md),
+with positions on demand.
 
 This is the only module that imports `yaml`. We walk libyaml's event stream ourselves
 instead of using PyYAML's constructor: it is faster, it never builds objects from tags,

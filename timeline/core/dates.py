@@ -1,10 +1,10 @@
-"""Date expressions: a small subset of ISO 8601-2 / EDTF levels 0 and 1 (format.md).
+"""Date expressions: a small subset of ISO 8601-2 / EDTF levels 0 and 1 (events/README.md, Dates).
 
 An expression is a part (`2014`, `2014-02`, `2014-02-17`, each optionally followed by
 one qualifier `?`, `~` or `%`), an interval `A/B`, or an open interval `A/..`.
 
 We parse these ourselves instead of using the `edtf` package: edtf takes about 7 ms a
-parse, far too slow for 100,000 events, and it accepts much more than format.md allows
+parse, far too slow for 100,000 events, and it accepts much more than the format allows
 (seasons, `../B`, unspecified digits, year 0, 29 February in any year, intervals that
 end before they start). It stays in the test suite as the oracle for spans.
 """

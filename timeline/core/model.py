@@ -1,4 +1,4 @@
-"""The event record format (format.md) as Pydantic models. No I/O here."""
+"""The event record format (events/README.md) as Pydantic models. No I/O here."""
 
 from __future__ import annotations
 
@@ -349,7 +349,7 @@ class Event(Placed):
         return [ref.actor for ref in self.actors]
 
     def normalized(self) -> dict[str, Any]:
-        """The normalized record of cli.md: the format's keys plus derived ones."""
+        """The normalized record (README, `timeline list`): the format's keys plus derived ones."""
         record = self.model_dump(mode="json")
         span = self.date
         record.update(
@@ -387,6 +387,6 @@ def _wikidata(value: str) -> str:
     return value
 
 
-#: Keys of an event in the order of format.md, the order `add` writes them in.
+#: Keys of an event in the format's order (events/README.md), the order `add` writes them in.
 EVENT_KEYS: tuple[str, ...] = tuple(Event.model_fields)
 ACTOR_KEYS: tuple[str, ...] = tuple(Actor.model_fields)

@@ -1,11 +1,11 @@
 """Events as canonical YAML: the clean, predictable text `timeline add` and `update` write.
 
-Keys follow format.md's order, everything is block style, and a value is quoted whenever a
-YAML reader might take it for something other than text: our own loader (YAML 1.2 core
-types plus dates), and YAML 1.1 readers such as PyYAML, for which `NO` is false, `12:30`
-is 750 and `0123` is 83. ruamel.yaml does the emitting (escapes, block scalars, Unicode);
-we only decide which strings must be quoted, because its resolver knows one YAML version
-at a time and ours reads dates and numbers its own way.
+Keys follow the format's order (events/README.md), everything is block style, and a value
+is quoted whenever a YAML reader might take it for something other than text: our own
+loader (YAML 1.2 core types plus dates), and YAML 1.1 readers such as PyYAML, for which
+`NO` is false, `12:30` is 750 and `0123` is 83. ruamel.yaml does the emitting (escapes,
+block scalars, Unicode); we only decide which strings must be quoted, because its resolver
+knows one YAML version at a time and ours reads dates and numbers its own way.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def _date_value(text: str) -> Any:
 
 
 def source_record(source: Source) -> dict[str, Any]:
-    """A source as plain data in format.md's key order, empty keys left out."""
+    """A source as plain data in the format's key order, empty keys left out."""
     record: dict[str, Any] = _pruned(source.model_dump(mode="python"))
     return record
 
@@ -142,7 +142,7 @@ def update_record(update: Update) -> dict[str, Any]:
 
 
 def event_record(event: Event) -> dict[str, Any]:
-    """An event as plain data in format.md's key order, the way it is best written.
+    """An event as plain data in the format's key order, the way it is best written.
 
     Actors with the role `participant` are written as bare ids and a location without a
     country as its name, as people write them; empty keys are left out.

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from timeline.collection.collection import Collection
 from timeline.core.dates import day_label, parse_date
 from timeline.core.model import Event, Source
+from timeline.core.words import plural
 from timeline.views.describe import actor_label, location_label, source_label
 
 Format = Literal["json", "jsonl", "csv", "ics", "timelinejs"]
@@ -45,7 +46,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_json(events: Sequence[Event], collection: Collection) -> str:
-    """The normalized records (cli.md) as one JSON list."""
+    """The normalized records (README, `timeline list`) as one JSON list."""
     return json.dumps([e.normalized() for e in events], ensure_ascii=False, indent=2) + "\n"
 
 
@@ -276,7 +277,7 @@ def export_timelinejs(
     if events:
         first, last = events[0].date.label, events[-1].date.label
         reach = first if first == last else f"{first} to {last}"
-        summary = f"{len(events)} event{'s' if len(events) != 1 else ''}, {reach}"
+        summary = f"{plural(len(events), 'event')}, {reach}"
     else:
         summary = "No events"
     document = {

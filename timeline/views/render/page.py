@@ -26,6 +26,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from timeline.core.errors import TimelineError
+from timeline.core.words import noun
 
 _DIV_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _CDN = "https://cdn.plot.ly/plotly-{version}.min.js"
@@ -264,7 +265,9 @@ def _template() -> Any:
     text = (
         files("timeline.views").joinpath("templates/timeline.html.j2").read_text(encoding="utf-8")
     )
-    return Environment(autoescape=True, keep_trailing_newline=True).from_string(text)
+    env = Environment(autoescape=True, keep_trailing_newline=True)
+    env.globals["noun"] = noun
+    return env.from_string(text)
 
 
 def page_html(

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from timeline.collection.collection import Collection
 from timeline.core.model import Event
+from timeline.core.words import noun
 from timeline.views.report.model import Count, Report
 
 Format = Literal["md", "html", "json"]
@@ -92,7 +93,7 @@ def environment() -> Environment:
     env.filters.update(
         md=md_text, md_block=md_block, md_url=md_url, signed=signed, blocks=text_blocks
     )
-    env.globals["http_url"] = http_url
+    env.globals.update(http_url=http_url, noun=noun)
     return env
 
 
