@@ -117,6 +117,7 @@ class _Walker:
         self.path = path
         self.track = track
         self.problems: list[Problem] = []
+        self.document: Document | None = None  # the one being read
 
     def problem(self, mark: Any, code: str, message: str) -> None:
         self.problems.append(
@@ -189,55 +190,42 @@ class _Walker:
         return documents
 
     def _walk(self, loader: Any, documents: list[Document]) -> None:
+        """Build the documents from the events. Scalars, mappings and lists, and placing the
+        values, are handled inline (they are nearly every event: a call each cost 3%);
+        the rare cases in `_open` and `_other`."""
         track = self.track
         # Each frame: [container, loc, pending key (or _NO_KEY), is_mapping, key mark]
         stack: list[list[Any]] = []
         document: Document | None = None
-        get_event = loader.get_event
+        get_event, scalar = loader.get_event, self.scalar
+        scalar_event, mapping_start, sequence_start = (
+            yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        )  # fmt: skip
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         while True:
             event = get_event()
             kind = type(event)
-            if kind is yaml.ScalarEvent:
+            if kind is scalar_event:
                 if event.anchor is not None:
                     self._refuse_anchor(event)
-                value = self.scalar(event)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if event.anchor is not None:
-                    self._refuse_anchor(event)
-                if event.tag is not None:
-                    self.container_tag(event)
-                if len(stack) >= MAX_DEPTH:
-                    self.problem(
-                        event.start_mark,
-                        "too-deep",
-                        f"nesting deeper than {MAX_DEPTH} levels; records need only a few",
-                    )
-                    return
-                value = {} if kind is yaml.MappingStartEvent else []
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                value = scalar(event)
+            elif kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                    value = self._open(event, len(stack))
+                    if value is _STOP:
+                        return
+                else:
+                    value = {} if kind is mapping_start else []
+            elif kind in ends:
                 stack.pop()
                 continue
-            elif kind is yaml.AliasEvent:
-                self.problem(
-                    event.start_mark,
-                    "yaml-alias",
-                    f"aliases ('*{event.anchor}') are not allowed; write the value out",
-                )
-                value = None
-            elif kind is yaml.DocumentStartEvent:
-                mark = event.end_mark
-                document = Document(None, mark.line + 1, mark.column + 1)
-                continue
-            elif kind is yaml.DocumentEndEvent:
-                assert document is not None
-                documents.append(document)
-                document = None
-                continue
-            elif kind is yaml.StreamEndEvent:
-                return
-            else:  # StreamStartEvent
-                continue
-
+            else:
+                value = self._other(event, documents)
+                if value is _NEXT:
+                    document = self.document  # a document may have begun or ended
+                    continue
+                if value is _STOP:
+                    return
             mark = event.start_mark
             position = (mark.line + 1, mark.column + 1)
             if not stack:
@@ -278,6 +266,44 @@ class _Walker:
             elif type(value) is list:
                 stack.append([value, loc, _NO_KEY, False, None])
 
+    def _open(self, event: Any, depth: int) -> Any:
+        """A new mapping or list for an event that starts one with an anchor, a tag, or too
+        deep (each a problem); `_STOP` when too deep, as nothing below can be read."""
+        if event.anchor is not None:
+            self._refuse_anchor(event)
+        if event.tag is not None:
+            self.container_tag(event)
+        if depth >= MAX_DEPTH:
+            self.problem(
+                event.start_mark,
+                "too-deep",
+                f"nesting deeper than {MAX_DEPTH} levels; records need only a few",
+            )
+            return _STOP
+        return {} if type(event) is yaml.MappingStartEvent else []
+
+    def _other(self, event: Any, documents: list[Document]) -> Any:
+        """What an alias, a document's or the stream's bounds mean: None for a refused alias
+        (the value to place), `_STOP` at the end of the stream, else `_NEXT`."""
+        kind = type(event)
+        if kind is yaml.AliasEvent:
+            self.problem(
+                event.start_mark,
+                "yaml-alias",
+                f"aliases ('*{event.anchor}') are not allowed; write the value out",
+            )
+            return None
+        if kind is yaml.DocumentStartEvent:
+            mark = event.end_mark
+            self.document = Document(None, mark.line + 1, mark.column + 1)
+        elif kind is yaml.DocumentEndEvent:
+            assert self.document is not None
+            documents.append(self.document)
+            self.document = None
+        elif kind is yaml.StreamEndEvent:
+            return _STOP
+        return _NEXT  # the stream's start, a document's bounds
+
     def _refuse_anchor(self, event: Any) -> None:
         self.problem(
             event.start_mark,
@@ -312,6 +338,8 @@ class _Walker:
 
 _NO_KEY: Any = object()
 _SKIP: Any = object()
+_NEXT: Any = object()  # an event with nothing to place
+_STOP: Any = object()  # the walk is over
 
 
 def read_documents(

@@ -22,13 +22,14 @@ import plotly.graph_objects as go
 
 from timeline.collection.collection import Collection
 from timeline.core.memory import collector_paused
-from timeline.core.model import Event
+from timeline.core.model import Actor, Event
 from timeline.views.render.layout import (
     DAY_MS,
     STATUS_ORDER,
     Glyph,
     GroupBy,
     Kind,
+    Lane,
     day_ms,
     layout_glyphs,
     ms_day,
@@ -306,6 +307,62 @@ def timeline_plot(
     table = event_table(events, actors, _first_url) if gl else None
     packed = pack_table_soon(table) if pack and table is not None else None
     counts = status_counts(events) if table is None else status_counts_of(table)
+    traces = _traces(glyphs, events, table, counts, hover, gl, group_by)
+    lane_names, tick_rows, tick_text, left = _labels(glyphs, lanes, labelled, group_by, actors)
+    shapes, annotations, buttons = _marks(as_of, as_of_ms, x_range, lanes, lane_names, labelled)
+    rows_total = lanes[-1][2] + 1 if lanes else 1
+    row_px = 24 if labelled else max(6, min(22, 900 // max(rows_total, 1)))
+    height = int(min(HEIGHT_CAP, max(380, 150 + rows_total * row_px)))
+    layout = {
+        "title": {"text": short(title, 120) if title else None},
+        "height": height,
+        "margin": {"l": left, "r": 24, "t": 92, "b": 96},
+        "font": {"family": _FONT, "size": 12, "color": "#2d3440"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hovermode": "closest",
+        "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#aab2bd", "align": "left",
+                       "font": {"size": 12, "family": _FONT, "color": "#1f2630"}},
+        "dragmode": "zoom",
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
+                   "title": {"text": "status:"},
+                   "groupclick": "togglegroup", "itemclick": "toggle", "font": {"size": 12}},
+        "xaxis": {"type": "date", "range": x_range, "showgrid": True, "gridcolor": "#e6e9ef",
+                  "zeroline": False, "showline": True, "linecolor": "#c8ced8", "ticks": "outside",
+                  "tickcolor": "#c8ced8", "hoverformat": "%-d %b %Y", "side": "bottom"},
+        "yaxis": {"range": [rows_total - 0.2, -0.9], "tickvals": tick_rows,
+                  "ticktext": tick_text, "showgrid": False, "zeroline": False, "fixedrange": True,
+                  "ticks": "", "automargin": False},
+        "shapes": shapes,
+        "annotations": annotations,
+        "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left",
+                         "y": 1.0, "yanchor": "bottom", "pad": {"b": 34}, "showactive": False,
+                         "buttons": buttons, "bgcolor": "#f3f5fa", "bordercolor": "#c8ced8",
+                         "font": {"size": 11}}],
+        "barmode": "overlay",
+        "meta": {"span": _span(glyphs, as_of)}
+        if gl
+        else {
+            "ids": [event.id for event in events],
+            "urls": [_first_url(event) for event in events],
+            "search": [search_text(event, actors) for event in events],
+            "span": _span(glyphs, as_of),
+        },
+    }  # fmt: skip
+    return Plot(go.Figure(data=traces, layout=layout), table, packed)
+
+
+def _traces(
+    glyphs: list[Glyph],
+    events: Sequence[Event],
+    table: Any,
+    counts: dict[str, int],
+    hover: dict[tuple[int, int], str] | None,
+    gl: bool,
+    group_by: GroupBy,
+) -> list[Any]:
+    """The figure's traces: per status, its legend entry and its glyphs; then the links."""
     traces: list[Any] = []
     by_status: dict[str, list[Glyph]] = {}
     for glyph in glyphs:
@@ -322,9 +379,17 @@ def timeline_plot(
     if links is not None:
         traces.append(links)
 
-    rows_total = lanes[-1][2] + 1 if lanes else 1
-    row_px = 24 if labelled else max(6, min(22, 900 // max(rows_total, 1)))
-    height = int(min(HEIGHT_CAP, max(380, 150 + rows_total * row_px)))
+    return traces
+
+
+def _labels(
+    glyphs: list[Glyph],
+    lanes: Sequence[Lane],
+    labelled: bool,
+    group_by: GroupBy,
+    actors: dict[str, Actor],
+) -> tuple[list[str], list[float], list[str], int]:
+    """The lanes' names, the y-axis ticks (rows and texts) and the left margin they need."""
     lane_names = [
         f"{short(lane_title(key, group_by, actors), 40)}  ·  {count}" for key, _, _, count in lanes
     ]
@@ -346,6 +411,19 @@ def timeline_plot(
         tick_text = lane_names
         widest = max((len(t) for t in tick_text), default=8)
     left = min(540, max(110, 24 + int(6.3 * widest)))
+    return lane_names, tick_rows, tick_text, left
+
+
+def _marks(
+    as_of: date,
+    as_of_ms: int,
+    x_range: list[int],
+    lanes: Sequence[Lane],
+    lane_names: list[str],
+    labelled: bool,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """What is drawn over the events: the as-of line and the future's shade, lane bands,
+    labels and the key (annotations), and the range buttons."""
     shapes: list[dict[str, Any]] = [
         # The future, lightly shaded: what lies right of the as-of line is still to come.
         {"type": "rect", "xref": "x", "yref": "paper", "x0": as_of_ms, "x1": x_range[1] + _FAR,
@@ -388,44 +466,7 @@ def timeline_plot(
                                    as_of_ms + days * DAY_MS // 3]}]}
         for label, days in windows
     ] + [{"label": "all", "method": "relayout", "args": [{"xaxis.range": x_range}]}]  # fmt: skip
-    layout = {
-        "title": {"text": short(title, 120) if title else None},
-        "height": height,
-        "margin": {"l": left, "r": 24, "t": 92, "b": 96},
-        "font": {"family": _FONT, "size": 12, "color": "#2d3440"},
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
-        "hovermode": "closest",
-        "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#aab2bd", "align": "left",
-                       "font": {"size": 12, "family": _FONT, "color": "#1f2630"}},
-        "dragmode": "zoom",
-        "showlegend": True,
-        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
-                   "title": {"text": "status:"},
-                   "groupclick": "togglegroup", "itemclick": "toggle", "font": {"size": 12}},
-        "xaxis": {"type": "date", "range": x_range, "showgrid": True, "gridcolor": "#e6e9ef",
-                  "zeroline": False, "showline": True, "linecolor": "#c8ced8", "ticks": "outside",
-                  "tickcolor": "#c8ced8", "hoverformat": "%-d %b %Y", "side": "bottom"},
-        "yaxis": {"range": [rows_total - 0.2, -0.9], "tickvals": tick_rows,
-                  "ticktext": tick_text, "showgrid": False, "zeroline": False, "fixedrange": True,
-                  "ticks": "", "automargin": False},
-        "shapes": shapes,
-        "annotations": annotations,
-        "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left",
-                         "y": 1.0, "yanchor": "bottom", "pad": {"b": 34}, "showactive": False,
-                         "buttons": buttons, "bgcolor": "#f3f5fa", "bordercolor": "#c8ced8",
-                         "font": {"size": 11}}],
-        "barmode": "overlay",
-        "meta": {"span": _span(glyphs, as_of)}
-        if gl
-        else {
-            "ids": [event.id for event in events],
-            "urls": [_first_url(event) for event in events],
-            "search": [search_text(event, actors) for event in events],
-            "span": _span(glyphs, as_of),
-        },
-    }  # fmt: skip
-    return Plot(go.Figure(data=traces, layout=layout), table, packed)
+    return shapes, annotations, buttons
 
 
 def _span(glyphs: list[Glyph], as_of: date) -> str:

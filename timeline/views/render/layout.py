@@ -100,9 +100,13 @@ def _first_fit(spans: Sequence[tuple[int, int]], gap: int) -> list[int]:
 _Placing = tuple[int, int, str, int, Event, str | None, Kind, Status, bool]
 
 
+#: A lane: its key (a type, actor, tag or status), first row, last row, number of events.
+Lane = tuple[str, float, float, int]
+
+
 def layout_glyphs(
     events: Sequence[Event], group_by: GroupBy, as_of: date
-) -> tuple[list[Glyph], list[tuple[str, float, float, int]], bool]:
+) -> tuple[list[Glyph], list[Lane], bool]:
     """Glyphs with their rows, the lanes as (key, first row, last row, count), and whether
     rows are one per glyph (small collections: a title per row, the lane's name on its
     first row); otherwise glyphs are packed into as few rows as keep them apart."""
