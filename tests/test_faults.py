@@ -167,7 +167,7 @@ class Fault:
             yield self
 
 
-# Every call a write goes through (timeline/store.py and the lock), from the folder to the
+# Every call a write goes through (timeline/store/atomic.py and the lock), from the folder to the
 # rename: make the folder, make the temporary, set its mode, write, flush, close, then
 # link (new files) or replace (updates), and the lock's own open.
 WRITE_STEPS: list[tuple[Any, str]] = [

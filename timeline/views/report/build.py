@@ -2,8 +2,8 @@
 
 `build_report` gathers what an analyst's briefing holds (what happened, what changed, what
 is coming, what is overdue, who, threads, data quality) as the tree of dataclasses in
-`timeline/report_model.py`. JSON is that tree as it is; Markdown and HTML are Jinja2
-templates over it (`timeline/report_render.py`).
+`timeline/views/report/model.py`. JSON is that tree as it is; Markdown and HTML are
+Jinja2 templates over it (`timeline/views/report/render.py`).
 
 The report is written as of a day and never mentions an event lying wholly after the end
 of the next period, so a report reads as it would have then.

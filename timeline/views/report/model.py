@@ -1,7 +1,8 @@
 """The data of a periodic report: a tree of dataclasses of strings, numbers and lists.
 
 JSON is this tree as it is (its format is `REPORT_FORMAT`); Markdown and HTML are Jinja2
-templates over it (`timeline/report_render.py`). `timeline/report.py` builds it.
+templates over it (`timeline/views/report/render.py`). `timeline/views/report/build.py`
+builds it.
 """
 
 from __future__ import annotations

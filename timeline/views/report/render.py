@@ -1,5 +1,5 @@
 """Reports rendered: JSON is the report's data as it is; Markdown and HTML are Jinja2
-templates over it (`timeline/templates/`), escaping every piece of user text."""
+templates over it (`timeline/views/templates/`), escaping every piece of user text."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def signed(value: int) -> str:
 
 @cache
 def environment() -> Environment:
-    """The Jinja2 environment over `timeline/templates`: autoescape on for HTML only."""
+    """The Jinja2 environment over `timeline/views/templates`: autoescape on for HTML only."""
     env = Environment(
         loader=PackageLoader("timeline.views", "templates"),
         autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
