@@ -1,0 +1,193 @@
+"""The figure's traces: each status's glyphs in its own style, the legend, the links.
+
+Traces are built by hand, one per status and glyph kind: `px.timeline` cannot draw single
+days, and error bars are not drawn on date axes (plotly.js #3722). User text reaches them
+escaped (see `timeline.views.render.text`), only in data arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+
+from timeline.core.model import Event
+from timeline.views.render.layout import STATUS_ORDER, Glyph, Kind
+from timeline.views.render.page import typed_array
+
+_GAP = float("nan")
+
+COLOURS = {
+    "occurred": "#1f4e89",
+    "scheduled": "#13815a",
+    "proposed": "#7d3c98",
+    "postponed": "#c77c0e",
+    "cancelled": "#8a8f98",
+}
+# Status is told by fill as well as colour, so it survives grey print and colour blindness.
+MARKERS = {
+    "occurred": "circle",
+    "scheduled": "circle-open",
+    "proposed": "diamond-open",
+    "postponed": "square-open",
+    "cancelled": "x-thin-open",
+}
+BAR_PATTERNS = {"proposed": "/", "postponed": ".", "cancelled": "x"}
+LINE_DASH = {"scheduled": "solid", "proposed": "dash", "postponed": "dot", "cancelled": "dot"}
+
+
+def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
+    colour = COLOURS[status]
+    if kind in ("bar", "band") and not gl:
+        hollow = status != "occurred"
+        fill = "#ffffff" if hollow else colour
+        pattern = BAR_PATTERNS.get(status)
+        marker: dict[str, Any] = {"color": fill, "line": {"color": colour, "width": 1.5}}
+        if pattern:
+            marker["pattern"] = {"shape": pattern, "fgcolor": colour, "size": 6, "solidity": 0.3}
+        return {"marker": marker, "opacity": 0.38 if kind == "band" else 1.0}
+    symbol = MARKERS[status]
+    size = (7 if gl else 11) if kind in ("point", "fuzzy-point") else 6
+    return {
+        "marker": {
+            "symbol": symbol,
+            "size": size,
+            "color": colour,
+            "line": {"color": colour, "width": 2},
+        },
+        "opacity": 0.5 if kind in ("fuzzy-point", "band") else 1.0,
+    }
+
+
+def event_traces(
+    glyphs: list[Glyph], status: str, hover: dict[tuple[int, int], str] | None, gl: bool
+) -> list[Any]:
+    """The traces of one status: markers, bars, bands and open ends. Without `hover` (large
+    pages) points carry only their event numbers; the page draws the card from its table."""
+    traces: list[Any] = []
+    scatter = go.Scattergl if gl else go.Scatter
+    # On WebGL pages f4 dates (off by at most a few minutes, invisible at that scale) halve
+    # the bytes of every date; small pages keep exact f8.
+    dates: Literal["f4", "f8"] = "f4" if gl else "f8"
+    common = {"legendgroup": status, "showlegend": False, "name": status,
+              "hoverinfo": "text" if hover is not None else "none"}  # fmt: skip
+
+    def cards(chosen: list[Glyph]) -> dict[str, Any]:
+        numbers = [g.number for g in chosen]
+        if hover is None:
+            return {"customdata": typed_array(numbers, "i4")}
+        return {"customdata": numbers, "hovertext": [hover[(g.number, g.lane)] for g in chosen]}
+
+    for kind in ("band", "bar", "fuzzy-point", "point"):
+        chosen = [g for g in glyphs if g.kind == kind]
+        if not chosen:
+            continue
+        style = _status_style(status, kind, gl)
+        rows = typed_array([g.row for g in chosen], "f4")
+        if kind in ("bar", "band") and not gl:
+            traces.append(
+                go.Bar(
+                    orientation="h", base=typed_array([g.start for g in chosen], "f8"),
+                    x=typed_array([g.end - g.start for g in chosen], "f8"), y=rows,
+                    width=0.82 if kind == "band" else 0.56, meta="events",
+                    **cards(chosen), **style, **common,
+                    selected={"marker": {"opacity": 1}},
+                    unselected={"marker": {"opacity": 0.1}},
+                )
+            )  # fmt: skip
+            continue
+        if kind in ("bar", "band"):
+            # WebGL has no bars: a thick line per span, gaps between spans, hover on a
+            # marker at its middle. NaN (a gap) keeps the arrays typed and small.
+            xs: list[float] = []
+            ys: list[float] = []
+            for g in chosen:
+                xs += [g.start, g.end, _GAP]
+                ys += [g.row, g.row, _GAP]
+            traces.append(
+                scatter(
+                    x=typed_array(xs, dates), y=typed_array(ys, "f4"), mode="lines",
+                    hoverinfo="skip", meta="segments",
+                    line={"color": COLOURS[status], "width": 8 if kind == "band" else 4,
+                          "dash": LINE_DASH.get(status, "solid")},
+                    opacity=style["opacity"], legendgroup=status, showlegend=False,
+                )
+            )  # fmt: skip
+        traces.append(
+            scatter(
+                x=typed_array([g.anchor for g in chosen], dates), y=rows, mode="markers",
+                meta="events", **cards(chosen), **style, **common,
+                selected={"marker": {"opacity": 1}},
+                unselected={"marker": {"opacity": 0.1}},
+            )
+        )  # fmt: skip
+    ongoing = [g for g in glyphs if g.open_end]
+    if ongoing:
+        # An arrow at the as-of day: the span has no known end yet.
+        traces.append(
+            scatter(
+                x=typed_array([g.end for g in ongoing], dates),
+                y=typed_array([g.row for g in ongoing], "f4"), mode="markers",
+                marker={"symbol": "triangle-right", "size": 10, "color": COLOURS[status]},
+                meta="open", **cards(ongoing),
+                selected={"marker": {"opacity": 1}},
+                unselected={"marker": {"opacity": 0.1}}, **common,
+            )
+        )  # fmt: skip
+    return traces
+
+
+def link_trace(glyphs: list[Glyph], events: Sequence[Event]) -> Any | None:
+    """Thin connectors for `related` links between two shown events (first glyph of each)."""
+    # Where each event's first glyph is, by event number (glyphs know their event's number:
+    # no id is hashed for them), and event numbers by id for the links' targets.
+    first: list[Glyph | None] = [None] * len(events)
+    for glyph in reversed(glyphs):
+        first[glyph.number] = glyph
+    numbers: dict[str, int] = {}
+    linked = []
+    for number, event in enumerate(events):
+        numbers.setdefault(event.id, number)
+        if event.related:
+            linked.append((number, event))
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for number, event in linked:
+        a = first[number]
+        for link in event.related:
+            other = numbers.get(link.event)
+            b = None if other is None else first[other]
+            if a is None or b is None or a is b:
+                continue
+            xs += [a.anchor, b.anchor, None]
+            ys += [a.row, b.row, None]
+    if not xs:
+        return None
+    return go.Scatter(x=xs, y=ys, mode="lines", **_LINK_STYLE)
+
+
+def gl_link_trace(table: dict[str, Any]) -> Any | None:
+    """On WebGL pages, the connectors' trace without its points: the page draws each of the
+    table's `links` from the marker of one event to the other's (every event has one
+    marker when lanes are by type or status), so the page does not carry them twice."""
+    if not table["links"]:
+        return None
+    return go.Scattergl(x=[], y=[], mode="lines", **_LINK_STYLE)
+
+
+_LINK_STYLE: dict[str, Any] = {
+    "name": "related events", "legendgroup": "links",
+    "line": {"color": "#9aa3ae", "width": 1, "dash": "dot"}, "hoverinfo": "skip",
+    "meta": "links", "legendrank": 900, "visible": "legendonly",
+}  # fmt: skip
+
+
+def legend_trace(status: str, count: int) -> Any:
+    """A legend entry with no data: the status's marker, whatever glyphs it has."""
+    style = _status_style(status, "point", False)
+    return go.Scatter(
+        x=[None], y=[None], mode="markers", name=f"{status} ({count})", legendgroup=status,
+        marker=style["marker"], meta="legend", hoverinfo="skip",
+        legendrank=100 + STATUS_ORDER.index(status),
+    )  # fmt: skip
