@@ -13,6 +13,7 @@ from datetime import date
 
 from timeline.collection.collection import Outline
 from timeline.collection.positions import Locator
+from timeline.core.codes import CODES
 from timeline.core.facts import ActorFacts, EventFacts, day
 from timeline.core.problems import Problem, did_you_mean, sort_problems
 
@@ -41,16 +42,15 @@ class Context:
         self,
         record: EventFacts | ActorFacts,
         loc: tuple[str | int, ...],
-        level: str,
         code: str,
         message: str,
         *,
         key: bool = False,
     ) -> Problem:
+        """A problem of `code` (at the level the table of codes gives it) at `loc` in
+        `record`."""
         path, line, column = self.locator.at(record, loc, key=key)
-        return Problem(
-            path, line, column, "error" if level == "error" else "warning", code, message
-        )
+        return Problem(path, line, column, CODES[code].level, code, message)
 
 
 Check = Callable[[Context], Iterator[Problem]]
@@ -78,7 +78,6 @@ def _duplicates(
             yield ctx.problem(
                 record,
                 ("id",),
-                "error",
                 "duplicate-id",
                 f"the {what} id {record_id!r} is also used at {others}; "
                 f"give each {what} its own id",
@@ -101,7 +100,6 @@ def check_unknown_actors(ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(
                     event,
                     ("actors", index),
-                    "error",
                     "unknown-actor",
                     f"actors[{index}]: no actor has the id {actor!r}{hint}",
                 )
@@ -117,7 +115,6 @@ def check_related(ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(
                     event,
                     loc,
-                    "error",
                     "self-reference",
                     f"related[{index}]: the event relates to itself; name another event",
                 )
@@ -126,7 +123,6 @@ def check_related(ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(
                     event,
                     loc,
-                    "error",
                     "unknown-event",
                     f"related[{index}]: no event has the id {other!r}{hint}",
                 )
@@ -140,7 +136,6 @@ def check_affiliations(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 actor,
                 ("affiliation",),
-                "error",
                 "unknown-affiliation",
                 f"affiliation: no actor has the id {actor.affiliation!r}{hint}",
             )
@@ -155,7 +150,6 @@ def check_stale_status(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 event,
                 ("status",),
-                "warning",
                 "stale-status",
                 f"status is {event.status!r} but the event's latest day ({day(end)}) is "
                 f"before {ctx.as_of.isoformat()}; record what happened with "
@@ -171,7 +165,6 @@ def check_future_occurred(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 event,
                 ("status",),
-                "warning",
                 "future-occurred",
                 f"status is 'occurred' but the event starts on {day(event.start)}, "
                 f"after {ctx.as_of.isoformat()}; use 'scheduled' or check the date",
@@ -186,7 +179,6 @@ def check_status_history(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 event,
                 ("status",),
-                "warning",
                 "status-mismatch",
                 f"status is {event.status!r} but the last update ({day(report[0])}) "
                 f"says {report[1]!r}; make them agree",
@@ -200,7 +192,6 @@ def check_sources(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 event,
                 ("id",),
-                "warning",
                 "no-source",
                 "the event has no sources; add where it was reported under 'sources'",
             )
@@ -221,7 +212,6 @@ def check_part_of(ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(
                     event,
                     ("related", index),
-                    "warning",
                     "part-of-outside",
                     f"related[{index}]: the event ({event.label}) is part of {parent.id!r} "
                     f"({parent.label}) but lies outside its dates; check both dates",
