@@ -242,6 +242,26 @@ def test_pack_of_other_code_is_ignored(
     assert len(parses) == 1
 
 
+def test_the_fingerprint_follows_the_code_that_reads_and_checks(tmp_path: Path) -> None:
+    # the sources of core/ and collection/ are hashed as files, nothing above them
+    package = build_tree(tmp_path / "timeline", {
+        "core/model.py": "A = 1\n", "collection/checks.py": "B = 2\n",
+        "views/export.py": "C = 3\n", "cli/app.py": "D = 4\n",
+    })  # fmt: skip
+    fingerprint = partial(timeline.collection.cache._fingerprint, str(package))
+    before = fingerprint()
+    for unrelated in ("views/export.py", "cli/app.py"):
+        (package / unrelated).write_text("changed = True\n")
+        assert fingerprint() == before
+    for source in ("core/model.py", "collection/checks.py"):
+        (package / source).write_text("changed = True\n")
+        assert fingerprint() != before
+        before = fingerprint()
+    (package / "collection" / "new.py").write_text("")
+    assert fingerprint() != before
+    assert timeline.collection.cache._fingerprint() != before  # the installed code's own
+
+
 def test_unwritable_cache_is_no_error(
     cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

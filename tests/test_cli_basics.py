@@ -10,8 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer
 from helpers import ACTORS, SEED, event_yaml
-from typer.testing import Result
+from typer.testing import CliRunner, Result
+
+from timeline.cli.app import _Commands
+from timeline.core.errors import TimelineError
 
 Cli = Callable[..., Result]
 
@@ -154,3 +158,27 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "0 errors, 0 warnings" in done.stdout
+
+
+class _Refused(TimelineError):
+    exit_code = 3
+
+
+def test_a_failure_of_the_library_ends_a_command_in_one_line_with_its_exit_code() -> None:
+    # every command runs inside the one handler: no command catches TimelineError itself
+    app = typer.Typer(cls=_Commands)
+
+    @app.command()
+    def refuse() -> None:
+        raise _Refused("the folder is locked; wait and run again")
+
+    @app.command()
+    def crash() -> None:
+        raise ValueError("a bug of ours")
+
+    result = CliRunner().invoke(app, ["refuse"])
+    assert result.exit_code == 3
+    assert result.stderr == "error: the folder is locked; wait and run again\n"
+    assert result.stdout == ""
+    bug = CliRunner().invoke(app, ["crash"])  # anything else is a bug: not hidden
+    assert isinstance(bug.exception, ValueError)

@@ -59,8 +59,9 @@ def _peak_mb() -> float:
 
 def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     """Every figure for one size, in this process: of our runs, the best of `repeat`."""
-    from timeline.cli.app import load_validated
+    from timeline.collection.cache import ContentCache
     from timeline.collection.files import collection_files
+    from timeline.collection.pipeline import check_collection
     from timeline.core.problems import did_you_mean
 
     root = folder / f"events-{count}"
@@ -71,10 +72,12 @@ def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     figures["bytes"] = sum(path.stat().st_size for path in files)
 
     def validate(use_cache: bool, as_of: date = AS_OF) -> tuple[float, tuple[int, int]]:
-        elapsed, (_, events, problems) = _timed(
-            lambda: load_validated(root, as_of, use_cache=use_cache)
+        elapsed, (tally, problems) = _timed(
+            lambda: check_collection(
+                root, as_of, records=False, cache=ContentCache(root) if use_cache else None
+            )
         )
-        found = (events, len(problems))
+        found = (tally.events, len(problems))
         del problems  # freeing is not part of the figure
         gc.unfreeze()  # loading froze the records, for the checks
         gc.collect()

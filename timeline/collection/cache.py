@@ -115,16 +115,20 @@ class Entry:
 _CODE_FOLDERS = ("core", "collection")
 
 
-def _fingerprint() -> bytes:
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _fingerprint(package: str = _PACKAGE) -> bytes:
     """What the stored records depend on: the tool, the format, Python, and the code that
-    reads and checks records."""
+    reads and checks records (the sources in `package`'s `_CODE_FOLDERS`)."""
     hasher = hashlib.blake2b(digest_size=_DIGEST)
     hasher.update(f"{__version__}|{FORMAT_VERSION}|{sys.version}|{marshal.version}".encode())
-    package = Path(__file__).resolve().parent.parent
     for folder in _CODE_FOLDERS:
-        for source in sorted((package / folder).glob("*.py")):
-            hasher.update(f"{folder}/{source.name}\0".encode())
-            hasher.update(source.read_bytes())
+        where = os.path.join(package, folder)
+        for name in sorted(name for name in os.listdir(where) if name.endswith(".py")):
+            with open(os.path.join(where, name), "rb") as source:
+                hasher.update(f"{folder}/{name}\0".encode())
+                hasher.update(source.read())
     return hasher.digest()
 
 
