@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from timeline.collection.cache import ContentCache, digest, identity
+from timeline.collection.cache import ContentCache, Identity, digest, identity
 from timeline.collection.codec import Decoder, decode_problems, decode_records, encode_records
 from timeline.collection.files import Job
 from timeline.collection.reading import FileResult, read_bytes, read_raw
@@ -18,7 +18,7 @@ from timeline.collection.reading import FileResult, read_bytes, read_raw
 #: Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
 
-Stamp = tuple[tuple[int, int, int, int], bytes]  # identity on disk, hash of the bytes
+Stamp = tuple[Identity, bytes]  # identity on disk, hash of the bytes
 Progress = Callable[[int, int], None]
 
 
