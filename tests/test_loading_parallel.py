@@ -16,9 +16,9 @@ import timeline.collection.loading
 import timeline.collection.reading
 import timeline.core.memory
 from timeline.collection.cache import ContentCache
-from timeline.collection.collection import Collection, merge_outlines, merge_results
+from timeline.collection.collection import Collection
 from timeline.collection.files import collection_files, collection_jobs, display_path, is_actor_file
-from timeline.collection.loading import read_files
+from timeline.collection.loading import merge_outlines, merge_results, read_files
 from timeline.collection.pipeline import load_collection
 from timeline.collection.reading import read_file
 from timeline.core.facts import ActorFacts, EventFacts

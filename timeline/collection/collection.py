@@ -1,6 +1,7 @@
 """A collection in memory: its records, its files' problems, and the facts the checks read.
 
-`timeline.collection.pipeline` makes one from the files; the views read it.
+`timeline.collection.loading` makes one from the results of its files (through
+`timeline.collection.pipeline`); the views read it. It imports nothing that reads files.
 """
 
 from __future__ import annotations
@@ -8,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from timeline.collection.reading import FileResult
 from timeline.core.facts import ActorFacts, EventFacts, Facts, facts_of
 from timeline.core.model import Actor, Event
-from timeline.core.problems import Problem, sort_problems
+from timeline.core.problems import Problem
 
 
 @dataclass(slots=True)
@@ -39,7 +40,7 @@ class Collection:
     problems: list[Problem]
     files: int
     _outline: Outline | None = field(default=None, repr=False, compare=False)
-    _parts: Sequence[FileResult] = field(default=(), repr=False, compare=False)
+    _parts: Sequence[FactSource] = field(default=(), repr=False, compare=False)
     _actor_index: dict[str, Actor] | None = field(default=None, repr=False, compare=False)
     _event_index: dict[str, Event] | None = field(default=None, repr=False, compare=False)
 
@@ -48,7 +49,7 @@ class Collection:
         """The collection as the checks see it."""
         if self._outline is None:
             if self._parts:  # facts the cache kept, in the order of the files
-                events, actors = _merge_facts(self._parts)
+                events, actors = merge_facts(self._parts)
             else:
                 events, actors = facts_of(self.events, self.actors)
             self._outline = Outline(self.root, events, actors, self.problems, self.files)
@@ -76,33 +77,21 @@ class Collection:
         return self._event_index
 
 
-def _merge_facts(results: Sequence[FileResult]) -> Facts:
+class FactSource(Protocol):
+    """A file's part of a collection, as the collection keeps it until its outline is
+    needed: something that gives the facts of the file's records."""
+
+    def record_facts(self) -> Facts:
+        """The facts of the file's records."""
+        ...
+
+
+def merge_facts(results: Sequence[FactSource]) -> Facts:
+    """The facts of several files' records, in the order of the files."""
     events: list[EventFacts] = []
     actors: list[ActorFacts] = []
     for result in results:
-        event_facts, actor_facts = result.outline()
+        event_facts, actor_facts = result.record_facts()
         events.extend(event_facts)
         actors.extend(actor_facts)
     return events, actors
-
-
-def _merge_problems(results: Sequence[FileResult]) -> list[Problem]:
-    return sort_problems(problem for result in results for problem in result.problems)
-
-
-def merge_outlines(root: Path, results: Sequence[FileResult]) -> Outline:
-    return Outline(root, *_merge_facts(results), _merge_problems(results), len(results))
-
-
-def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
-    """One collection from the results of its files, events in date order. Its outline is
-    made from the files' facts when first asked for (often never: the checks' result of
-    the same files is often known; see `timeline.collection.pipeline`)."""
-    events: list[Event] = []
-    actors: list[Actor] = []
-    for result in results:
-        events.extend(result.events)
-        actors.extend(result.actors)
-    events.sort(key=Event.sort_key)
-    problems = _merge_problems(results)
-    return Collection(root, events, actors, problems, len(results), _parts=list(results))

@@ -1,4 +1,5 @@
-"""Reading a collection's files: from the cache, in worker processes, or one by one."""
+"""Reading a collection's files (from the cache, in worker processes, or one by one) and
+merging their results into one collection."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from pathlib import Path
 
 from timeline.collection.cache import ContentCache, Identity, digest, identity
 from timeline.collection.codec import Decoder, decode_problems, decode_records, encode_records
+from timeline.collection.collection import Collection, Outline, merge_facts
 from timeline.collection.files import Job
 from timeline.collection.reading import FileResult, read_bytes, read_raw
+from timeline.core.model import Actor, Event
+from timeline.core.problems import Problem, sort_problems
 
 #: Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
@@ -33,7 +37,7 @@ def _parse(path: Path, display: str, actors: bool) -> tuple[FileResult, Stamp | 
 
 def _pack(result: FileResult) -> tuple[bytes, bytes] | None:
     return encode_records(
-        result.path, result.events, result.actors, result.problems, result.outline()
+        result.path, result.events, result.actors, result.problems, result.record_facts()
     )
 
 
@@ -136,3 +140,25 @@ def _parse_in_workers(
             done += len(chunk)
             if progress is not None:
                 progress(done, len(missing))
+
+
+def _merge_problems(results: Sequence[FileResult]) -> list[Problem]:
+    return sort_problems(problem for result in results for problem in result.problems)
+
+
+def merge_outlines(root: Path, results: Sequence[FileResult]) -> Outline:
+    return Outline(root, *merge_facts(results), _merge_problems(results), len(results))
+
+
+def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
+    """One collection from the results of its files, events in date order. Its outline is
+    made from the files' facts when first asked for (often never: the checks' result of
+    the same files is often known; see `timeline.collection.pipeline`)."""
+    events: list[Event] = []
+    actors: list[Actor] = []
+    for result in results:
+        events.extend(result.events)
+        actors.extend(result.actors)
+    events.sort(key=Event.sort_key)
+    problems = _merge_problems(results)
+    return Collection(root, events, actors, problems, len(results), _parts=list(results))

@@ -14,9 +14,9 @@ from typing import Literal, NamedTuple, TypeVar, overload
 
 from timeline.collection.cache import ContentCache
 from timeline.collection.checks import run_checks
-from timeline.collection.collection import Collection, Outline, merge_outlines, merge_results
+from timeline.collection.collection import Collection, Outline
 from timeline.collection.files import Job, collection_jobs
-from timeline.collection.loading import Progress, read_files
+from timeline.collection.loading import Progress, merge_outlines, merge_results, read_files
 from timeline.collection.reading import FileResult
 from timeline.core.memory import collector_paused
 from timeline.core.problems import Problem

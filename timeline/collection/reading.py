@@ -32,7 +32,7 @@ class FileResult:
     #: validating has facts and no records.
     facts: Facts | bytes | None = None
 
-    def outline(self) -> Facts:
+    def record_facts(self) -> Facts:
         """The facts of this file's records."""
         if isinstance(self.facts, bytes):
             self.facts = decode_facts(self.facts)

@@ -26,8 +26,9 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from timeline.collection.checks import run_checks
-from timeline.collection.collection import Collection, merge_results
+from timeline.collection.collection import Collection
 from timeline.collection.files import display_path
+from timeline.collection.loading import merge_results
 from timeline.collection.reading import FileResult, read_bytes
 from timeline.core.errors import TimelineError
 from timeline.core.model import SLUG_PATTERN, Event, Update
