@@ -259,6 +259,9 @@ def test_the_fingerprint_follows_the_code_that_reads_and_checks(tmp_path: Path) 
         before = fingerprint()
     (package / "collection" / "new.py").write_text("")
     assert fingerprint() != before
+    before = fingerprint()
+    build_tree(package, {"core/deeper/rule.py": "E = 5\n"})  # a subfolder's code counts too
+    assert fingerprint() != before
     assert timeline.collection.cache._fingerprint() != before  # the installed code's own
 
 

@@ -25,7 +25,7 @@ from timeline.collection.reading import read_bytes
 from timeline.core.model import Source, Status, Update
 from timeline.core.problems import has_errors
 from timeline.store.atomic import collection_lock, write_atomic
-from timeline.store.edit import check_change, update_file
+from timeline.store.edit import check_change, read_record_file, update_file
 
 
 def _url(value: str | None) -> str | None:
@@ -69,7 +69,7 @@ def update(
     as_of: AsOfOpt = None,
 ) -> None:
     """Record news about an event: append to its updates and set its status, in place."""
-    day = day_option(on) or (as_of_day(as_of) if as_of else date.today())
+    day = day_option(on) or as_of_day(as_of)
     # the checks judge the collection as of --as-of, else as of the day of the news
     check_day = as_of_day(as_of) if as_of else day
     if status is None and note is None and source_url is None and source_title is None:
@@ -103,11 +103,7 @@ def _update(
             f"({event.updates[-1].date.isoformat()}); updates are kept oldest first"
         )
     path = Path(event.path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        fail(f"cannot read {event.path!r} ({error.strerror}); nothing was changed")
-    new_data = update_file(data, event.path, event, entry, status)
+    new_data = update_file(read_record_file(path, event.path), event.path, event, entry, status)
     mine = check_change(collection, read_bytes(new_data, event.path), check_day)
     print_problems(mine, err=True)
     if has_errors(mine):

@@ -36,6 +36,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pydantic
+import pydantic_core
+
 from timeline import FORMAT_VERSION, __version__
 from timeline.collection.codec import Decoder, Packed, decode_problems, decode_records
 from timeline.core.model import Actor, Event
@@ -119,16 +122,23 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _fingerprint(package: str = _PACKAGE) -> bytes:
-    """What the stored records depend on: the tool, the format, Python, and the code that
-    reads and checks records (the sources in `package`'s `_CODE_FOLDERS`)."""
+    """What the stored records depend on: the tool, the format, Python, Pydantic (whose
+    messages some problems carry), and the code that reads and checks records: the
+    sources below `package`'s `_CODE_FOLDERS`."""
     hasher = hashlib.blake2b(digest_size=_DIGEST)
-    hasher.update(f"{__version__}|{FORMAT_VERSION}|{sys.version}|{marshal.version}".encode())
+    hasher.update(
+        f"{__version__}|{FORMAT_VERSION}|{sys.version}|{marshal.version}|"
+        f"{pydantic.VERSION}|{pydantic_core.__version__}".encode()
+    )
     for folder in _CODE_FOLDERS:
-        where = os.path.join(package, folder)
-        for name in sorted(name for name in os.listdir(where) if name.endswith(".py")):
-            with open(os.path.join(where, name), "rb") as source:
-                hasher.update(f"{folder}/{name}\0".encode())
-                hasher.update(source.read())
+        for where, folders, names in os.walk(os.path.join(package, folder)):
+            # subfolders included, in a fixed order; compiled files are not the source
+            folders[:] = sorted(f for f in folders if f != "__pycache__")
+            below = os.path.relpath(where, package)
+            for name in sorted(name for name in names if name.endswith(".py")):
+                with open(os.path.join(where, name), "rb") as source:
+                    hasher.update(f"{below}/{name}\0".encode())
+                    hasher.update(source.read())
     return hasher.digest()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,8 +50,3 @@ def select(events: Iterable[Event], filters: Filters) -> list[Event]:
     if not filters.active:
         return list(events)
     return [event for event in events if filters.keeps(event)]
-
-
-def overlapping(events: Sequence[Event], first: date, last: date) -> list[Event]:
-    """Events whose span overlaps the days `first` .. `last` (inclusive)."""
-    return select(events, Filters(start=first, end=last))

@@ -23,7 +23,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 
 from timeline.collection.yamlread import resolve_plain
-from timeline.core.model import EVENT_KEYS, Event, Source, Update
+from timeline.core.model import EVENT_KEYS, Event, Update
 
 #: The first line of every file `timeline add` writes: editors find the schema through it.
 SCHEMA_LINE = "# yaml-language-server: $schema=../event.schema.json\n"
@@ -127,12 +127,6 @@ def _date_value(text: str) -> Any:
         return date.fromisoformat(text) if len(text) == 10 else text
     except ValueError:
         return text
-
-
-def source_record(source: Source) -> dict[str, Any]:
-    """A source as plain data in the format's key order, empty keys left out."""
-    record: dict[str, Any] = _pruned(source.model_dump(mode="python"))
-    return record
 
 
 def update_record(update: Update) -> dict[str, Any]:

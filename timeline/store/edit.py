@@ -154,6 +154,16 @@ def updated_event(event: Event, entry: Update, status: str | None) -> Event:
     return event.model_copy(update=changes)
 
 
+def read_record_file(path: Path, display: str) -> bytes:
+    """The bytes of the record file to edit; EditError when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise EditError(
+            f"cannot read {display!r} ({error.strerror}); nothing was changed"
+        ) from None
+
+
 def update_file(
     data: bytes, display: str, event: Event, entry: Update, status: str | None
 ) -> bytes:
