@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -50,6 +51,34 @@ def test_every_code_is_used_by_the_code() -> None:
     )
     unused = [name for name in CODES if f'"{name}"' not in source]
     assert unused == []
+
+
+#: The calls that take a problem code: each code written in them must be in the table.
+_CODE_TAKERS = {"Problem", "PydanticCustomError", "DateError", "problem", "_problem_at"}
+_CODE_SHAPE = re.compile(r"^[a-z]+(?:-[a-z]+)+$")
+
+
+def test_every_code_written_in_the_code_is_in_the_table() -> None:
+    # A typo in a code (`"invalid-titel"`) would make a new code in silence where no test
+    # produces it; read every call that takes one instead of waiting for the run.
+    written: list[tuple[str, int, str]] = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = node.func
+            name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
+            if name not in _CODE_TAKERS:
+                continue
+            written += [
+                (str(path), node.lineno, argument.value)
+                for argument in node.args
+                if isinstance(argument, ast.Constant)
+                and isinstance(argument.value, str)
+                and _CODE_SHAPE.match(argument.value)
+            ]
+    assert len(written) > 40  # the reader finds the calls
+    assert [w for w in written if w[2] not in CODES] == []
 
 
 def test_every_code_has_a_meaning_and_a_fix() -> None:
