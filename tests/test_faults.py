@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz.conftest import budget
+from fuzz.budget import budget
 from fuzz.figures import TALLY, expect_files, expect_no_traceback
 from fuzz.mutations import Mutation, apply, mutation
 from helpers import SEED, event_yaml

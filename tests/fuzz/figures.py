@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -57,6 +58,16 @@ class Tally:
 
 
 TALLY = Tally()
+
+
+#: Unicode categories that can move the cursor, recolour or reorder a terminal.
+_UNSAFE = frozenset(("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
+
+
+def assert_terminal_safe(text: str) -> None:
+    """Nothing in the output can move the cursor, recolour or reorder the terminal."""
+    bad = [ch for ch in text if ch not in "\n\t" and unicodedata.category(ch) in _UNSAFE]
+    assert not bad, f"unescaped {bad!r} in output"
 
 
 def expect_no_traceback(text: str, exception: BaseException | None = None) -> None:

@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from fuzz.conftest import budget
-from fuzz.figures import TALLY, expect_no_traceback
+from fuzz.budget import budget
+from fuzz.figures import TALLY, assert_terminal_safe, expect_no_traceback
 from fuzz.records import MARKER, events, one_line, write_collection
-from fuzz.test_fuzz_validate import assert_terminal_safe
 from timeline.cli.app import app
 from timeline.collection.collection import Collection
 from timeline.collection.pipeline import check_collection, load_collection

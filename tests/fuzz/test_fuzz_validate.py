@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import time
-import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from fuzz.conftest import budget
-from fuzz.figures import TALLY, expect_no_traceback
+from fuzz.budget import budget
+from fuzz.figures import TALLY, assert_terminal_safe, expect_no_traceback
 from fuzz.mutations import hostile_file, line_breaks
 from timeline.cli.app import app
 from timeline.collection.pipeline import check_collection
@@ -32,7 +31,6 @@ AS_OF = "2014-09-13"
 #: Generous: a file takes about a millisecond; this only catches a hang or a blow-up.
 SECONDS_PER_FILE = 2.0
 _CODE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
-_UNSAFE = frozenset(("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
 _PROBLEM_LINE = re.compile(r"(.+):(\d+):(\d+): (error|warning): (.+) \[([a-z0-9-]+)\]\Z")
 _SUMMARY = re.compile(r"\d+ events? in \d+ files?: \d+ errors?, \d+ warnings?\Z")
 
@@ -48,12 +46,6 @@ def assert_placed(problems: list[Problem], files: dict[str, bytes]) -> None:
         assert problem.level in ("error", "warning"), problem
         assert _CODE.match(problem.code), problem
         assert problem.message.strip(), problem
-
-
-def assert_terminal_safe(text: str) -> None:
-    """Nothing in the output can move the cursor, recolour or reorder the terminal."""
-    bad = [ch for ch in text if ch not in "\n\t" and unicodedata.category(ch) in _UNSAFE]
-    assert not bad, f"unescaped {bad!r} in output"
 
 
 @budget(ci=1_500, long=12_000)

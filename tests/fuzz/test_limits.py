@@ -13,7 +13,7 @@ import pytest
 from helpers import ACTORS, event_yaml
 from typer.testing import Result
 
-from fuzz.test_fuzz_validate import assert_terminal_safe
+from fuzz.figures import assert_terminal_safe
 from timeline.cli.app import app
 from timeline.collection.files import MAX_FILE_BYTES
 from timeline.collection.pipeline import load_collection
