@@ -128,7 +128,13 @@ def test_a_period_holds_its_day_and_meets_its_neighbours(kind: str, day: date) -
     assert parse_period(period.name) == period
 
 
-@given(first=days, length=st.integers(min_value=0, max_value=800))
+# A range has neighbours of its own length only where they fit in years 0001-9999: with
+# up to 801 days, a range must start 801 days after the first day and end 801 before the
+# last (0002-01-01/0003-01-01 has no previous range: found by this test, once).
+ranged_days = st.dates(min_value=date(4, 1, 1), max_value=date(9995, 1, 1))
+
+
+@given(first=ranged_days, length=st.integers(min_value=0, max_value=800))
 def test_ranges_round_trip_and_keep_their_length(first: date, length: int) -> None:
     last = first + timedelta(days=length)
     period = parse_period(f"{first.isoformat()}/{last.isoformat()}")

@@ -1,6 +1,6 @@
 """The Typer application and what its commands share: options, loading, printing.
 
-A command reads its options, makes one library call, prints, and picks the exit code.
+A command reads its options, calls the library, prints, and picks the exit code.
 Every failure the library raises is a `TimelineError`, caught here in one place
 (`_Commands.invoke`): the command stops with `error: MESSAGE` and the error's exit code.
 """

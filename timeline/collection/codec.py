@@ -30,8 +30,8 @@ from timeline.core.facts import Facts, pack_facts, unpack_facts
 from timeline.core.model import Actor, Event, Placed
 from timeline.core.problems import Problem
 
-#: The instance slots of a Pydantic model that the compiled builders fill, in Pydantic 2.6
-#: to 2.14 (at least): what `model_construct` sets.
+#: The instance slots of a Pydantic model that the compiled builders fill, as in Pydantic
+#: 2.10 to 2.14 (the releases tested): what `model_construct` sets.
 _BUILT_SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
 #: True when this Pydantic lays out a model as the compiled builders expect.
 FAST_BUILD = tuple(BaseModel.__slots__) == _BUILT_SLOTS
