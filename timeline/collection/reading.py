@@ -46,36 +46,25 @@ def read_raw(path: Path, display: str) -> tuple[bytes, os.stat_result] | FileRes
     try:
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES:
-            return FileResult(
+            return _unread(
                 display,
-                problems=[
-                    Problem(
-                        display,
-                        1,
-                        1,
-                        "error",
-                        "too-large",
-                        f"the file has {stat.st_size:,} bytes, more than the limit of "
-                        f"{MAX_FILE_BYTES:,}; split it into smaller files",
-                    )
-                ],
+                "too-large",
+                f"the file has {stat.st_size:,} bytes, more than the limit of "
+                f"{MAX_FILE_BYTES:,}; split it into smaller files",
             )
         data = path.read_bytes()
     except OSError as error:
-        return FileResult(
+        return _unread(
             display,
-            problems=[
-                Problem(
-                    display,
-                    1,
-                    1,
-                    "error",
-                    "unreadable",
-                    f"cannot read the file ({error.strerror}); check its permissions",
-                )
-            ],
+            "unreadable",
+            f"cannot read the file ({error.strerror}); check its permissions",
         )
     return data, stat
+
+
+def _unread(display: str, code: str, message: str) -> FileResult:
+    """A file that was not read: its one problem, at its start."""
+    return FileResult(display, problems=[Problem(display, 1, 1, "error", code, message)])
 
 
 def read_file(path: Path, display: str, *, actors: bool = False) -> FileResult:
