@@ -296,3 +296,21 @@ def test_stdin_problems_are_placed_at_their_key(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["add", "-", "--events", str(events)], input=draft)
     assert result.exit_code == 1
     assert "<stdin>:10:5: error: actors[1]: no actor has the id 'kery'" in result.stderr
+
+
+def test_every_problem_of_a_new_record_in_one_run(tree: Tree, cli: Cli, tmp_path: Path) -> None:
+    # A date that is not a day must not hide the unknown actor and the unknown event, nor
+    # the clash with an id the collection already has.
+    events = tree(BASE)
+    before = tree_snapshot(events)
+    text = event_yaml(
+        "old", date="2021-02-30", actors="[kery]", related="[{event: nowhere, relation: follows}]"
+    )
+    result = cli("add", draft(tmp_path, text), "--as-of", "2021-06-01")
+    assert result.exit_code == 1
+    codes = [line.rsplit(" ", 1)[-1] for line in result.stderr.splitlines()[:-1]]
+    assert sorted(codes) == [
+        "[duplicate-id]", "[duplicate-id]", "[invalid-date]", "[unknown-actor]", "[unknown-event]"
+    ]  # fmt: skip
+    assert "did you mean 'kerry'?" in result.stderr
+    assert tree_snapshot(events) == before

@@ -31,12 +31,15 @@ class Context:
 
     def __post_init__(self) -> None:
         self.today = self.as_of.toordinal()
+        # A record whose id is invalid has the id "": it is in no index.
         self.events = {}
         for event in self.outline.events:
             self.events.setdefault(event.id, event)
+        self.events.pop("", None)
         self.actors = {}
         for actor in self.outline.actors:
             self.actors.setdefault(actor.id, actor)
+        self.actors.pop("", None)
 
     def problem(
         self,
@@ -69,7 +72,7 @@ def _duplicates(
     # Groups are made only for repeated ids: `first` (the index by id) already tells them.
     repeated: dict[str, list[EventFacts | ActorFacts]] = {}
     for record in records:
-        seen = first[record.id]
+        seen = first.get(record.id, record)
         if seen is not record:
             repeated.setdefault(record.id, [seen]).append(record)
     for record_id, group in repeated.items():
@@ -99,7 +102,7 @@ def check_unknown_actors(ctx: Context) -> Iterator[Problem]:
                 hint = did_you_mean(actor, known) or "; add it to actors.yaml"
                 yield ctx.problem(
                     event,
-                    ("actors", index),
+                    ("actors", index, "actor"),  # the item itself when written as text
                     "unknown-actor",
                     f"actors[{index}]: no actor has the id {actor!r}{hint}",
                 )
@@ -161,7 +164,7 @@ def check_future_occurred(ctx: Context) -> Iterator[Problem]:
     """Occurred, but it starts after the as-of day."""
     today = ctx.today
     for event in ctx.outline.events:
-        if event.start > today and event.status == "occurred":
+        if event.start is not None and event.start > today and event.status == "occurred":
             yield ctx.problem(
                 event,
                 ("status",),
@@ -175,7 +178,7 @@ def check_status_history(ctx: Context) -> Iterator[Problem]:
     """The last `updates` entry with a status disagrees with `status`."""
     for event in ctx.outline.events:
         report = event.report
-        if report is not None and report[1] != event.status:
+        if report is not None and event.status and report[1] != event.status:
             yield ctx.problem(
                 event,
                 ("status",),
@@ -203,8 +206,8 @@ def check_part_of(ctx: Context) -> Iterator[Problem]:
     for event in ctx.outline.events:
         for index, (other, relation) in enumerate(event.related):
             parent = events.get(other) if relation == "part-of" else None
-            if parent is None or parent is event:
-                continue
+            if parent is None or parent is event or event.start is None or parent.start is None:
+                continue  # (a record whose date is invalid is reported for that alone)
             inside = event.start >= parent.start and (
                 parent.end is None or (event.end is not None and event.end <= parent.end)
             )
@@ -218,6 +221,98 @@ def check_part_of(ctx: Context) -> Iterator[Problem]:
                 )
 
 
+def check_part_of_cycles(ctx: Context) -> Iterator[Problem]:
+    """Events that are, through their `part-of` links, part of themselves: each is named
+    at its link, with the chain of events (and their files) back to itself."""
+    parents: dict[str, list[tuple[int, str]]] = {}  # event id -> (link index, parent id)
+    for record in ctx.events.values():
+        for index, (other, relation) in enumerate(record.related):
+            if relation == "part-of" and other in ctx.events and other != record.id:
+                parents.setdefault(record.id, []).append((index, other))
+    for component in _cycles(parents):
+        for event_id in sorted(component):
+            event = ctx.events[event_id]
+            for index, parent in parents[event_id]:
+                if parent not in component:
+                    continue
+                chain = _path_back(parent, event_id, parents, component)
+                steps = "".join(
+                    f"'{step}' ({_where(ctx.events[step])}), which is part of " for step in chain
+                )
+                yield ctx.problem(
+                    event,
+                    ("related", index),
+                    "part-of-cycle",
+                    f"related[{index}]: '{event_id}' is part of {steps}'{event_id}': an event "
+                    "cannot contain itself; remove one of these part-of links",
+                )
+
+
+def _cycles(parents: Mapping[str, Sequence[tuple[int, str]]]) -> list[set[str]]:
+    """The groups of events that reach each other through `part-of` links (Tarjan's
+    strongly connected components, without recursion: chains can be long)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for root in parents:
+        if root in order:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, next_edge = work.pop()
+            if next_edge == 0:
+                order[node] = low[node] = len(order)
+                stack.append(node)
+                on_stack.add(node)
+            edges = parents.get(node, ())
+            if next_edge < len(edges):
+                work.append((node, next_edge + 1))
+                child = edges[next_edge][1]
+                if child not in order:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], order[child])
+                continue
+            if low[node] == order[node]:
+                component: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+            if work:
+                caller = work[-1][0]
+                low[caller] = min(low[caller], low[node])
+    return found
+
+
+def _path_back(
+    start: str, goal: str, parents: Mapping[str, Sequence[tuple[int, str]]], within: set[str]
+) -> list[str]:
+    """The shortest chain of `part-of` links from `start` to `goal` inside one cycle group,
+    `start` included, `goal` not."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:  # breadth first; the list grows as it is read
+        if node == goal:
+            break
+        for _, parent in parents.get(node, ()):
+            if parent in within and parent not in came_from:
+                came_from[parent] = node
+                queue.append(parent)
+    chain: list[str] = []
+    step = came_from.get(goal)
+    while step is not None:
+        chain.append(step)
+        step = came_from[step]
+    return chain[::-1]
+
+
 CHECKS: tuple[Check, ...] = (
     check_duplicate_ids,
     check_unknown_actors,
@@ -228,6 +323,7 @@ CHECKS: tuple[Check, ...] = (
     check_status_history,
     check_sources,
     check_part_of,
+    check_part_of_cycles,
 )
 
 

@@ -14,7 +14,7 @@ from timeline.collection.codec import decode_facts
 from timeline.collection.files import MAX_FILE_BYTES
 from timeline.collection.positions import describe_value, validation_problems
 from timeline.collection.yamlread import Document, Loc, decode, read_documents
-from timeline.core.facts import Facts, facts_of
+from timeline.core.facts import ActorFacts, EventFacts, Facts, facts_of
 from timeline.core.model import Actor, Event
 from timeline.core.problems import Problem
 
@@ -31,13 +31,22 @@ class FileResult:
     #: records; bytes when still packed as the cache keeps them. A result read for
     #: validating has facts and no records.
     facts: Facts | bytes | None = None
+    #: The facts of records too broken to build (a required value invalid), with what
+    #: could not be known blanked: the checks across the collection still see the rest.
+    partial: list[EventFacts | ActorFacts] = field(default_factory=list)
 
     def record_facts(self) -> Facts:
-        """The facts of this file's records."""
+        """The facts of this file's records, the broken ones' included."""
         if isinstance(self.facts, bytes):
             self.facts = decode_facts(self.facts)
         elif self.facts is None:
-            self.facts = facts_of(self.events, self.actors)
+            events, actors = facts_of(self.events, self.actors)
+            for facts in self.partial:
+                if isinstance(facts, ActorFacts):
+                    actors.append(facts)
+                else:
+                    events.append(facts)
+            self.facts = events, actors
         return self.facts
 
 
@@ -94,7 +103,13 @@ def read_bytes(data: bytes, display: str, *, actors: bool = False) -> FileResult
                 salvaged = _salvage(model, item, error)
                 if salvaged is None:
                     continue
-                record = salvaged
+                record = salvaged.record
+                if not salvaged.whole:
+                    line, column = _record_start(document, loc)
+                    index = loc[0] if loc and isinstance(loc[0], int) else None
+                    placed = record.place(display, line, column, doc_index, index)
+                    result.partial.append(_partial_facts(placed, salvaged.unknown))
+                    continue
             line, column = _record_start(document, loc)
             index = loc[0] if loc and isinstance(loc[0], int) else None
             placed = record.place(display, line, column, doc_index, index)
@@ -111,40 +126,100 @@ def read_bytes(data: bytes, display: str, *, actors: bool = False) -> FileResult
     return result
 
 
-_REQUIRED = {"id", "title", "date", "type", "status", "name", "kind"}
+#: Values that stand in for a required value that failed to validate, so that the rest of
+#: the record can still be checked across the collection (an unknown actor, a duplicate id).
+#: A record built with one is never used as a record: only its facts are kept, with every
+#: fact a stand-in made up blanked (`_partial_facts`).
+_STAND_INS: dict[str, object] = {
+    "id": "unknown",
+    "title": "unknown",
+    "date": "2000-01-01",
+    "type": "other",
+    "status": "occurred",
+    "name": "unknown",
+    "kind": "other",
+}
+#: In list items, the part that names something (kept) and a stand-in for the rest.
+_ITEM_STAND_INS: dict[tuple[str, str], object] = {
+    ("actors", "role"): "participant",
+    ("related", "relation"): "references",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Salvage:
+    """A record rebuilt without its invalid parts; `unknown` names the facts it cannot
+    give (stand-ins took their place), and `whole` says whether it is the record as
+    written less invalid optional parts (usable as a record) or only a carrier of facts."""
+
+    record: Event | Actor
+    unknown: frozenset[str]
+    whole: bool
 
 
 def _salvage(model: type[Event] | type[Actor], item: dict[str, Any], error: ValidationError
-             ) -> Event | Actor | None:  # fmt: skip
-    """The record without its invalid optional parts, so the checks across the collection
-    still see it (a duplicate id, an unknown actor); None when a required key is bad.
+             ) -> _Salvage | None:  # fmt: skip
+    """The record without its invalid parts, so that the checks across the collection
+    still see every field that parsed; None when nothing can be rebuilt.
 
     Its errors are reported all the same: this only keeps one error from hiding others.
     """
-    drop_keys: set[str] = set()
+    kept = {key: list(value) if isinstance(value, list) else value for key, value in item.items()}
+    unknown: set[str] = set()
+    stand_ins = False
     drop_items: dict[str, set[int]] = {}
     for detail in error.errors(include_url=False):
         loc = detail["loc"]
-        if not loc or not isinstance(loc[0], str) or loc[0] in _REQUIRED:
+        if not loc or not isinstance(loc[0], str):
             return None
         key = loc[0]
-        if len(loc) > 1 and isinstance(loc[1], int) and isinstance(item.get(key), list):
-            drop_items.setdefault(key, set()).add(loc[1])
+        if key in _STAND_INS:
+            kept[key] = _STAND_INS[key]
+            unknown.add(key)
+            stand_ins = True
+        elif len(loc) > 1 and isinstance(loc[1], int) and isinstance(item.get(key), list):
+            value = kept[key][loc[1]]
+            part = loc[2] if len(loc) == 3 else None
+            stand_in = _ITEM_STAND_INS.get((key, part)) if isinstance(part, str) else None
+            if stand_in is not None and isinstance(value, dict):
+                kept[key][loc[1]] = {**value, part: stand_in}
+                stand_ins = True
+            else:
+                drop_items.setdefault(key, set()).add(loc[1])
         else:
-            drop_keys.add(key)
-    if (
-        "sources" in drop_keys
-        or len(drop_items.get("sources", ())) == len(item.get("sources") or ()) > 0
-    ):
-        return None  # dropping every source would add a misleading no-source warning
-    kept = {key: value for key, value in item.items() if key not in drop_keys}
+            kept.pop(key, None)
+            unknown.add(key)
     for key, indexes in drop_items.items():
-        if key in kept:
-            kept[key] = [value for i, value in enumerate(item[key]) if i not in indexes]
+        if isinstance(kept.get(key), list):
+            kept[key] = [value for i, value in enumerate(kept[key]) if i not in indexes]
+    sources = item.get("sources")
+    if "sources" in unknown or (isinstance(sources, list) and sources and not kept.get("sources")):
+        unknown.add("sources")  # every source was invalid: not a missing source
     try:
-        return model.model_validate(kept)
+        record = model.model_validate(kept)
     except ValidationError:
         return None
+    whole = not stand_ins and "sources" not in unknown
+    return _Salvage(record, frozenset(unknown), whole)
+
+
+def _partial_facts(record: Event | Actor, unknown: frozenset[str]) -> EventFacts | ActorFacts:
+    """The facts of a salvaged record with every fact a stand-in gave blanked: an empty id,
+    status or label, no days, and `sourced` when its sources were there but invalid."""
+    if isinstance(record, Actor):
+        actor = ActorFacts.of(record)
+        return actor._replace(id="") if "id" in unknown else actor
+    facts = EventFacts.of(record)
+    blanks: dict[str, Any] = {}
+    if "id" in unknown:
+        blanks["id"] = ""
+    if "status" in unknown:
+        blanks.update(status="", report=None)
+    if "date" in unknown:
+        blanks.update(start=None, end=None, label="")
+    if "sources" in unknown:
+        blanks["sourced"] = True
+    return facts._replace(**blanks)
 
 
 def _record_start(document: Document, loc: Loc) -> tuple[int, int]:

@@ -176,6 +176,12 @@ CODES: dict[str, Code] = {
             "name another event",
         ),
         Code(
+            "part-of-cycle",
+            "error",
+            "events that are `part-of` each other, directly or through others; each file is named",
+            "remove one of the `part-of` links",
+        ),
+        Code(
             "unknown-affiliation",
             "error",
             "an actor's `affiliation` names no actor",

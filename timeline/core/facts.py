@@ -19,14 +19,14 @@ from timeline.core.model import Actor, Event
 class EventFacts(NamedTuple):
     """An event as the checks see it; days are ordinals (`date.toordinal`)."""
 
-    id: str
+    id: str  # "" when the record's id is invalid
     path: str
     line: int
     column: int
     doc: int
     index: int | None  # type: ignore[assignment]  # shadows tuple.index, never called here
-    status: str
-    start: int
+    status: str  # "" when the record's status is invalid
+    start: int | None  # None only when the record's date is invalid (and `end` is None)
     end: int | None  # None: open (ongoing)
     label: str
     actors: tuple[str, ...]

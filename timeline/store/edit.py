@@ -128,11 +128,16 @@ def check_change(
     reported at both places). `source` gives the bytes of records read from standard input,
     so that their problems are placed as precisely as a file's.
     """
+    outline = collection.outline  # its facts hold the records too broken to build
     kept = FileResult(
         "",
         [event for event in collection.events if event.path != result.path],
         collection.actors,
         [problem for problem in collection.problems if problem.path != result.path],
+        facts=(
+            [facts for facts in outline.events if facts.path != result.path],
+            list(outline.actors),
+        ),
     )
     merged = merge_results(collection.root, [kept, result])
     sources = None if source is None else {result.path: source}
