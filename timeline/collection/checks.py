@@ -221,6 +221,12 @@ def check_part_of(ctx: Context) -> Iterator[Problem]:
                 )
 
 
+#: Cycles up to this many events are shown link by link; larger ones (a generated or
+#: corrupted collection) are named by their size and a few members, so that the messages
+#: and the time to find the chains stay linear in the collection's size.
+CYCLE_SHOWN = 32
+
+
 def check_part_of_cycles(ctx: Context) -> Iterator[Problem]:
     """Events that are, through their `part-of` links, part of themselves: each is named
     at its link, with the chain of events (and their files) back to itself."""
@@ -230,21 +236,33 @@ def check_part_of_cycles(ctx: Context) -> Iterator[Problem]:
             if relation == "part-of" and other in ctx.events and other != record.id:
                 parents.setdefault(record.id, []).append((index, other))
     for component in _cycles(parents):
+        some = ", ".join(
+            f"'{member}' ({_where(ctx.events[member])})" for member in sorted(component)[:3]
+        )
         for event_id in sorted(component):
             event = ctx.events[event_id]
             for index, parent in parents[event_id]:
                 if parent not in component:
                     continue
-                chain = _path_back(parent, event_id, parents, component)
-                steps = "".join(
-                    f"'{step}' ({_where(ctx.events[step])}), which is part of " for step in chain
-                )
+                if len(component) <= CYCLE_SHOWN:
+                    chain = _path_back(parent, event_id, parents, component)
+                    steps = "".join(
+                        f"'{step}' ({_where(ctx.events[step])}), which is part of "
+                        for step in chain
+                    )
+                    how = f"'{event_id}' is part of {steps}'{event_id}'"
+                else:
+                    how = (
+                        f"'{event_id}' is part of '{parent}' ({_where(ctx.events[parent])}), "
+                        f"one of {len(component):,} events that are part of each other in "
+                        f"a circle (among them {some})"
+                    )
                 yield ctx.problem(
                     event,
                     ("related", index),
                     "part-of-cycle",
-                    f"related[{index}]: '{event_id}' is part of {steps}'{event_id}': an event "
-                    "cannot contain itself; remove one of these part-of links",
+                    f"related[{index}]: {how}: an event cannot contain itself; remove one "
+                    "of these part-of links",
                 )
 
 
