@@ -320,3 +320,54 @@ def test_a_linked_event_file_stays_a_link(tree: Tree, cli: Cli, tmp_path: Path) 
     assert cli("update", "win", "--note", "Noted.", "--on", "2014-09-20").exit_code == 0
     assert (events / "win.yaml").is_symlink()
     assert "note: Noted." in elsewhere.read_text(encoding="utf-8")
+
+
+# --- the file's own conventions: what validate reads, update edits, in the file's style ----
+
+
+def _update(data: bytes, status: str | None = "occurred") -> bytes:
+    [event] = read_bytes(data, "e.yaml").events
+    entry = Update(date=date(2014, 9, 20), note="Noted.")
+    return update_file(data, "e.yaml", event, entry, status)
+
+
+def test_a_tab_after_a_colon_is_edited_as_validate_reads_it() -> None:
+    # PyYAML (what validate reads with) takes a tab after `key:`; the editor must too.
+    data = b"id: a\ntitle:\tT\ndate: 2014\ntype: vote\nstatus: proposed\nsources: [{title: s}]\n"
+    assert not read_bytes(data, "e.yaml").problems
+    after = _update(data)
+    assert after.startswith(b"id: a\ntitle:\tT\ndate: 2014\ntype: vote\nstatus: occurred\n")
+
+
+@pytest.mark.parametrize(
+    ("lines", "ending"),
+    [
+        (["id: a\r", "title: A\r", "date: 2014\r", "type: vote\r", "status: proposed\r"], "\r"),
+        (["id: a\n", "title: A\r\n", "date: 2014\r\n", "type: vote\r\n", "status: proposed\r\n"],
+         "\r\n"),
+        (["id: a\r\n", "title: A\n", "date: 2014\n", "type: vote\n", "status: proposed\n"], "\n"),
+    ],
+    ids=["cr-only", "mostly-crlf", "mostly-lf"],
+)  # fmt: skip
+def test_new_lines_take_the_files_dominant_line_ending(lines: list[str], ending: str) -> None:
+    data = "".join(lines).encode()
+    after = _update(data).decode()
+    assert after.startswith("".join(lines[:-1]) + lines[-1].replace("proposed", "occurred"))
+    added = after[len("".join(lines)) :]
+    assert added == ending.join(["updates:", "  - date: 2014-09-20", "    note: Noted.", ""])
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_quoted_status_keeps_its_quotes(quote: str) -> None:
+    data = f"id: a\ntitle: A\ndate: 2014\ntype: vote\nstatus: {quote}proposed{quote}\n".encode()
+    after = _update(data)
+    assert f"status: {quote}occurred{quote}\n".encode() in after
+
+
+def test_what_update_cannot_edit_is_named_at_its_place(tree: Tree, cli: Cli) -> None:
+    text = "# two events\n- {id: f, title: F, date: 2014, type: vote, status: proposed}\n"
+    events = tree({"actors.yaml": ACTORS, "f.yaml": text})
+    result = cli("update", "f", "--status", "occurred", "--on", "2014-12-01")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: events/f.yaml:2:3: event 'f' is written in flow style")
+    assert (events / "f.yaml").read_text() == text

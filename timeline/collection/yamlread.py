@@ -29,6 +29,16 @@ MAX_DEPTH = 64
 Loc = tuple[str | int, ...]
 Position = tuple[int, int]
 
+
+def compose_documents(text: str) -> list[yaml.Node]:
+    """The node tree of each document, read by the parser `validate` reads with, so that a
+    file it accepts can be edited (`timeline update`); marks count characters.
+
+    Raises yaml.YAMLError on what `validate` reports as a syntax error.
+    """
+    return list(yaml.compose_all(text, Loader=_Loader))
+
+
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?\Z")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")

@@ -3,13 +3,15 @@
 Nothing here touches the disk: functions take text or records and return the bytes to
 write (or the problems that forbid writing); `timeline.store.atomic` writes them.
 
-`update` edits a file in place the way a careful person would: ruamel.yaml's composer
-finds where the event's `status` and `updates` are written, and only those characters
-change. Comments, quoting, indentation, other events and other documents keep every
-byte. ruamel's round-trip dump would keep them too, but it re-indents and re-spaces whole
-files written in another style, so the diff would show more than the news. The result is
-read back with the project's own loader and compared with the intended event before it
-may be written.
+`update` edits a file in place the way a careful person would: PyYAML's composer (the
+parser `validate` reads with, so the two accept the same files) finds where the event's
+`status` and `updates` are written, and only those characters change. Comments, quoting,
+indentation, line endings, other events and other documents keep every byte; new lines
+take the file's most common line ending, and a changed status keeps its quotes. ruamel's
+round-trip dump would keep most of that too, but it re-indents and re-spaces whole files
+written in another style, so the diff would show more than the news. The result is read
+back with the project's own loader and compared with the intended event before it may be
+written.
 """
 
 from __future__ import annotations
@@ -21,15 +23,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from timeline.collection.checks import run_checks
 from timeline.collection.collection import Collection
 from timeline.collection.files import display_path
 from timeline.collection.loading import merge_results
 from timeline.collection.reading import FileResult, read_bytes
+from timeline.collection.yamlread import compose_documents
 from timeline.core.errors import TimelineError
 from timeline.core.model import SLUG_PATTERN, Event, Update
 from timeline.core.problems import Problem
@@ -182,7 +184,7 @@ def update_file(
         raise EditError(f"{display} has problems; fix them (see 'timeline validate') first")
     text = data.decode("utf-8")
     bom = text.startswith(_BOM)
-    edited = splice_update(text.removeprefix(_BOM), event, entry, status)
+    edited = splice_update(text.removeprefix(_BOM), event, entry, status, display)
     new_data = ((_BOM if bom else "") + edited).encode("utf-8")
     after = read_bytes(new_data, display)
     expected = [
@@ -203,11 +205,14 @@ def _same_place(one: Event, other: Event) -> bool:
     return (one.doc, one.index, one.id) == (other.doc, other.index, other.id)
 
 
-def _event_node(text: str, event: Event) -> MappingNode:
+def _event_node(text: str, display: str, event: Event) -> MappingNode:
     try:
-        documents = list(YAML(typ="rt", pure=True).compose_all(text))
-    except YAMLError as error:
-        raise EditError(f"cannot read the file to edit it ({error})") from None
+        documents = compose_documents(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
+        problem = getattr(error, "problem", None) or "unreadable YAML"
+        raise EditError(f"{where}: cannot read the file to edit it ({problem})") from None
     node: Node | None = documents[event.doc] if event.doc < len(documents) else None
     if event.index is not None:
         items = node.value if isinstance(node, SequenceNode) else []
@@ -215,9 +220,10 @@ def _event_node(text: str, event: Event) -> MappingNode:
     if not isinstance(node, MappingNode) or _value(node, "id") != event.id:
         raise EditError(f"event {event.id!r} is no longer where it was read; run again")
     if node.flow_style:
+        mark = node.start_mark
         raise EditError(
-            f"event {event.id!r} is written in flow style ({{...}}); rewrite it in block "
-            "style (one key per line) to update it"
+            f"{display}:{mark.line + 1}:{mark.column + 1}: event {event.id!r} is written in "
+            "flow style ({...}); rewrite it in block style (one key per line) to update it"
         )
     return node
 
@@ -244,12 +250,27 @@ def _last_end(node: Node) -> int:
     return index
 
 
+#: A line break as YAML reads one: CR LF, CR or LF.
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _line_ending(text: str) -> str:
+    """The file's most common line ending (LF when it has none, or on a tie)."""
+    crlf = text.count("\r\n")
+    counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
+    return max(counts, key=lambda ending: counts[ending])  # the first of equals: LF
+
+
+def _at_line_start(text: str, index: int) -> bool:
+    return index == 0 or text[index - 1] in "\r\n"
+
+
 def _after_line(text: str, index: int) -> int:
     """The start of the line after the one `index` is on (or `index` if a line starts there)."""
-    if index == 0 or text[index - 1] == "\n":
+    if _at_line_start(text, index):
         return index
-    end = text.find("\n", index)
-    return len(text) if end < 0 else end + 1
+    found = _BREAK.search(text, index)
+    return len(text) if found is None else found.end()
 
 
 def _indented(block: str, dash: int, content: int, newline: str) -> str:
@@ -269,36 +290,39 @@ def _indented(block: str, dash: int, content: int, newline: str) -> str:
 _REST_OF_KEY_LINE = re.compile(r"[ \t]*:?[ \t]*(#[^\r\n]*)?\r?\Z")
 
 
-def splice_update(text: str, event: Event, entry: Update, status: str | None) -> str:
+def splice_update(
+    text: str, event: Event, entry: Update, status: str | None, display: str = "<text>"
+) -> str:
     """The text with the entry appended to the event's `updates` and its status replaced."""
-    node = _event_node(text, event)
-    newline = "\r\n" if "\r\n" in text else "\n"
+    node = _event_node(text, display, event)
+    newline = _line_ending(text)
     entries = {key.value: (key, value) for key, value in node.value}
     item = dump_yaml([update_record(entry)])
     edits: list[tuple[int, int, str]] = []
     if status is not None and "status" in entries:
         value = entries["status"][1]
         if value.value != status:
-            edits.append((value.start_mark.index, value.end_mark.index, status))
+            quote = value.style if value.style in ("'", '"') else ""
+            edits.append((value.start_mark.index, value.end_mark.index, quote + status + quote))
     key_column = node.value[0][0].start_mark.column
     if "updates" not in entries:
         at = _after_line(text, _last_end(node))
-        prefix = "" if at == 0 or text[at - 1] == "\n" else newline
+        prefix = "" if _at_line_start(text, at) else newline
         block = _indented(item, key_column + 2, key_column + 4, newline)
         edits.append((at, at, f"{prefix}{' ' * key_column}updates:{newline}{block}"))
     else:
         key, value = entries["updates"]
         if isinstance(value, SequenceNode) and value.value and not value.flow_style:
             at = _after_line(text, _last_end(value))
-            prefix = "" if at == 0 or text[at - 1] == "\n" else newline
+            prefix = "" if _at_line_start(text, at) else newline
             dash = value.start_mark.column
             block = _indented(item, dash, value.value[0].start_mark.column, newline)
             edits.append((at, at, prefix + block))
         else:  # `updates:` left empty, or written in flow style: rewrite its value as a block
             empty = isinstance(value, ScalarNode) and value.value == ""
             anchor = key.end_mark.index if empty else value.end_mark.index
-            end = text.find("\n", anchor)
-            end = len(text) if end < 0 else end - (text[end - 1 : end] == "\r")
+            found = _BREAK.search(text, anchor)
+            end = len(text) if found is None else found.start()
             rest = _REST_OF_KEY_LINE.match(text[anchor:end])
             if rest is None:
                 raise EditError(f"cannot find where {event.id!r}'s updates end; edit by hand")
