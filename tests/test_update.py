@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import shutil
 import stat
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -326,7 +327,7 @@ def test_a_linked_event_file_stays_a_link(tree: Tree, cli: Cli, tmp_path: Path) 
 
 
 def _update(data: bytes, status: str | None = "occurred") -> bytes:
-    [event] = read_bytes(data, "e.yaml").events
+    event = read_bytes(data, "e.yaml").events[0]
     entry = Update(date=date(2014, 9, 20), note="Noted.")
     return update_file(data, "e.yaml", event, entry, status)
 
@@ -371,3 +372,34 @@ def test_what_update_cannot_edit_is_named_at_its_place(tree: Tree, cli: Cli) -> 
     assert result.exit_code == 1
     assert result.stderr.startswith("error: events/f.yaml:2:3: event 'f' is written in flow style")
     assert (events / "f.yaml").read_text() == text
+
+
+_ENDINGS = st.sampled_from(["\n", "\r\n", "\r"])
+_SHAPES = [
+    ["id: a", "title: A", "date: 2014", "type: vote", "status: proposed"],
+    ["id: a", "title: A", "date: 2014", "type: vote", "status: 'proposed'", "updates: []  # x"],
+    ["id: a", "status: proposed", "updates:", "  - date: 2014-01-01", "title: A", "date: 2014",
+     "type: vote", "summary:"],
+    ["- id: a", "  title: A", "  date: 2014", "  type: vote", "  status: proposed",
+     "- id: b", "  title: B", "  date: 2014", "  type: vote", "  status: proposed"],
+]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(shape=st.sampled_from(_SHAPES), endings=st.lists(_ENDINGS, min_size=10, max_size=10))
+def test_any_mix_of_line_endings_is_edited_in_the_files_own(
+    shape: list[str], endings: list[str]
+) -> None:
+    text = "".join(line + ending for line, ending in zip(shape, endings, strict=False))
+    data = text.encode()
+    before = read_bytes(data, "e.yaml").events
+    after = _update(data).decode()  # read back and compared inside: raises if it differs
+    ending = edit._line_ending(text)
+    assert after.startswith(text[: text.index("status")])  # nothing above the status moves
+    new_breaks = Counter(_line_breaks(after)) - Counter(_line_breaks(text))
+    assert set(new_breaks) <= {ending}  # every line break kept; every new one the file's
+    assert len(read_bytes(after.encode(), "e.yaml").events) == len(before)
+
+
+def _line_breaks(text: str) -> list[str]:
+    return [found.group() for found in edit._BREAK.finditer(text)]
