@@ -76,12 +76,15 @@ def test_at_most_100_problems_per_file_are_printed(tree: Tree, cli: Cli) -> None
     lines = result.stdout.splitlines()
     many = [line for line in lines if line.startswith("events/many.yaml:") and "[" in line]
     assert len(many) == MAX_PROBLEMS_PER_FILE
-    hidden = total - MAX_PROBLEMS_PER_FILE - 1  # one problem is one.yaml's
+    # each record also lacks sources: a warning of the checks across the collection, which
+    # still read what is valid of a broken record
+    warnings = extra // 5 + 1
+    hidden = total + warnings - MAX_PROBLEMS_PER_FILE - 1  # one problem is one.yaml's
     assert f"events/many.yaml: {hidden} more problems not shown" in lines
     assert any(line.startswith("events/one.yaml:") for line in lines)
-    assert lines[-1].endswith(f"{total} errors, 0 warnings")
+    assert lines[-1].endswith(f"{total} errors, {warnings} warnings")
     listed = json.loads(cli("validate", *AS_OF, "--format", "json").stdout)
-    assert len(listed) == total  # data for programs is never cut
+    assert len(listed) == total + warnings  # data for programs is never cut
 
 
 def test_control_and_bidi_characters_in_a_file_name_are_escaped(tree: Tree, cli: Cli) -> None:
