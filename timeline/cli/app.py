@@ -8,6 +8,7 @@ Every failure the library raises is a `TimelineError`, caught here in one place
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import inspect
 import json
@@ -16,7 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -32,6 +33,10 @@ from timeline.core.errors import TimelineError
 from timeline.core.model import EVENT_TYPES, STATUSES
 from timeline.core.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
 from timeline.store.atomic import standard_stream, write_atomic
+
+if TYPE_CHECKING:
+    from timeline.collection.gitrepo import Commit
+    from timeline.collection.gitstates import History
 
 
 class _Commands(TyperGroup):
@@ -131,10 +136,61 @@ NoCacheOpt = Annotated[
 ]
 
 
-def as_of_day(value: str | None) -> date:
-    """The as-of day from `--as-of`, today by default."""
+KnownOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--known-on",
+        metavar="DAY|REV",
+        help="Read the collection as committed at the end of DAY (or at the git revision "
+        "REV) from its git history, not from the files; --as-of defaults to that day.",
+    ),
+]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class KnownOn:
+    """What `--known-on` named: the history read, the commit, and the day it stands for
+    (the day asked, or the commit's day for a revision)."""
+
+    history: History
+    commit: Commit
+    day: date
+
+    @property
+    def label(self) -> str:
+        """The commit as outputs name it: short hash and day."""
+        return f"{self.commit.short} ({self.commit.day.isoformat()})"
+
+    def describe(self) -> dict[str, str]:
+        """The `known_on` object of JSON outputs."""
+        return {"asked": self.day.isoformat(), **self.commit.describe()}
+
+
+def known_on_state(events: Path, spec: str | None, *, use_cache: bool = True) -> KnownOn | None:
+    """The commit `--known-on` names, or None without it; outside git, before the first
+    commit or in a shallow clone lacking the day, a `GitError` (one line, exit 2)."""
+    if spec is None:
+        return None
+    from timeline.collection.gitrepo import day_of_spec  # git only when asked for
+    from timeline.collection.gitstates import History
+
+    history = History.of(events, use_cache=use_cache)
+    commit = history.repository.resolve(spec)
+    return KnownOn(history, commit, day_of_spec(spec) or commit.day)
+
+
+def note_known_on(known: KnownOn | None, *, err: bool = False) -> None:
+    """Say which commit the output was read from (for outputs without a place for it)."""
+    if known is not None:
+        out(f"known on {known.day.isoformat()}: as committed in {known.label}", err=err)
+
+
+def as_of_day(value: str | None, known: KnownOn | None = None) -> date:
+    """The as-of day from `--as-of`: by default the `--known-on` day, or today."""
     day = day_option(value)
-    return day if day is not None else date.today()
+    if day is not None:
+        return day
+    return known.day if known is not None else date.today()
 
 
 def make_filters(
@@ -328,16 +384,27 @@ def open_cache(events: Path, use_cache: bool) -> ContentCache | None:
 
 
 def load_checked(
-    events: Path, as_of: date, *, refuse: bool = True, use_cache: bool = True
+    events: Path,
+    as_of: date,
+    *,
+    refuse: bool = True,
+    use_cache: bool = True,
+    known: KnownOn | None = None,
 ) -> tuple[Collection, list[Problem]]:
-    """Load and check the collection; with `refuse`, print the errors and exit 1 if any."""
-    with progress_bar() as progress:
-        collection, problems = check_collection(
-            events, as_of, cache=open_cache(events, use_cache), progress=progress
-        )
+    """Load and check the collection (as committed where `known` says); with `refuse`,
+    print the errors and exit 1 if any."""
+    if known is not None:
+        collection, problems = known.history.checked_at(known.commit, as_of)
+    else:
+        with progress_bar() as progress:
+            collection, problems = check_collection(
+                events, as_of, cache=open_cache(events, use_cache), progress=progress
+            )
     if refuse and has_errors(problems):
         print_problems([p for p in problems if p.level == "error"], err=True)
         out(summary_line(problems, collection.files, len(collection.events)), err=True)
+        if known is not None:
+            fail(f"the collection as committed in {known.label} has errors; pick another day")
         fail("the collection has errors; fix them (see 'timeline validate') and run again")
     return collection, problems
 

@@ -10,12 +10,15 @@ import typer
 from timeline.cli.app import (
     AsOfOpt,
     EventsOpt,
+    KnownOnOpt,
     NoCacheOpt,
     app,
     as_of_day,
     exit_if_errors,
     filtered,
+    known_on_state,
     load_checked,
+    note_known_on,
     write_data,
     write_output,
 )
@@ -54,15 +57,20 @@ def export(
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
     filters: Filters = ALL,
+    known_on: KnownOnOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Export the events as JSON, JSON Lines, CSV, iCalendar or TimelineJS JSON."""
-    day = as_of_day(as_of)
-    collection, problems = load_checked(events, day, use_cache=not no_cache, refuse=False)
+    known = known_on_state(events, known_on, use_cache=not no_cache)
+    day = as_of_day(as_of, known)
+    collection, problems = load_checked(
+        events, day, use_cache=not no_cache, refuse=False, known=known
+    )
     chosen = select(collection.events, filters)
     text = export_events(fmt, chosen, collection, as_of=day, title=title)
     if output is None:
         write_data(text)
     else:
         write_output(output, text.encode("utf-8"), plural(len(chosen), "event"))
+    note_known_on(known, err=True)
     exit_if_errors(collection, problems)

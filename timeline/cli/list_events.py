@@ -12,12 +12,15 @@ from rich.table import Table
 from timeline.cli.app import (
     AsOfOpt,
     EventsOpt,
+    KnownOnOpt,
     NoCacheOpt,
     app,
     as_of_day,
     exit_if_errors,
     filtered,
+    known_on_state,
     load_checked,
+    note_known_on,
     print_json,
     terminal_safe,
     write_data,
@@ -62,22 +65,28 @@ def list_events(
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
     filters: Filters = ALL,
+    known_on: KnownOnOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """List events in date order."""
+    known = known_on_state(events, known_on, use_cache=not no_cache)
     collection, problems = load_checked(
-        events, as_of_day(as_of), use_cache=not no_cache, refuse=False
+        events, as_of_day(as_of, known), use_cache=not no_cache, refuse=False, known=known
     )
     chosen = select(collection.events, filters)
     if fmt == "json":
         print_json([event.normalized() for event in chosen])
+        note_known_on(known, err=True)
     elif fmt == "csv":
         from timeline.views.export import export_csv
 
         write_data(export_csv(chosen, collection))
+        note_known_on(known, err=True)
     else:
         console = Console(soft_wrap=False)
         footer = f"{len(chosen)} of {len(collection.events)} events"
+        if known is not None:
+            footer += f", as committed in {known.label}"
         if console.is_terminal:
             console.print(event_table(chosen))
             console.print(footer, style="dim")

@@ -10,9 +10,13 @@ import typer
 from timeline.cli.app import (
     AsOfOpt,
     EventsOpt,
+    KnownOnOpt,
     NoCacheOpt,
     app,
     as_of_day,
+    fail,
+    known_on_state,
+    note_known_on,
     open_cache,
     out,
     print_json,
@@ -41,27 +45,39 @@ def validate(
     ] = "text",
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
+    known_on: KnownOnOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Check every file and the whole collection; print every problem."""
-    day = as_of_day(as_of)
+    if known_on is not None and paths:
+        fail("PATH and --known-on cannot be used together: --known-on checks the collection "
+             "as committed, not files; drop one of them", 2)  # fmt: skip
+    known = known_on_state(events, known_on, use_cache=not no_cache)
+    day = as_of_day(as_of, known)
     files: list[Path] = []
     for path in paths or ():
         files.extend(collection_files(path) if path.is_dir() else [path])
-    with progress_bar() as progress:
-        # the problems and counts are enough: no records need building (see check_collection)
-        tally, problems = check_collection(
-            events, day, records=False, extra=files, cache=open_cache(events, not no_cache),
-            progress=progress,
-        )  # fmt: skip
+    tally: tuple[int, int]
+    if known is not None:
+        collection, problems = known.history.checked_at(known.commit, day)
+        tally = (collection.files, len(collection.events))
+    else:
+        with progress_bar() as progress:
+            # the problems and counts are enough: no records need building (check_collection)
+            tally, problems = check_collection(
+                events, day, records=False, extra=files, cache=open_cache(events, not no_cache),
+                progress=progress,
+            )  # fmt: skip
     if paths:
         wanted = {display_path(path) for path in files}
         problems = [p for p in problems if p.path in wanted]
     if fmt == "json":
         print_json([p.as_dict() for p in problems])
         out(summary_line(problems, *tally), err=True)
+        note_known_on(known, err=True)
     else:
         print_problems(problems)
         out(summary_line(problems, *tally))
+        note_known_on(known)
     if has_errors(problems, strict=strict):
         raise typer.Exit(1)

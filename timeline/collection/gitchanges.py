@@ -1,0 +1,121 @@
+"""What each commit changed in the collection: the events it recorded, changed or removed.
+
+A commit's change is the diff of the events in the files it touched, before and after:
+the old blobs of those files against their new blobs. An event moved from one file to
+another in a commit is in both sets, so it is a change (of `path`), not a removal and an
+addition. Blobs come from the blob cache (`timeline.collection.gitstates`), so going
+through a thousand commits parses only the blobs never seen before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from timeline.collection.gitrepo import Change, Commit, TreeFile
+from timeline.collection.gitstates import History
+from timeline.core.changes import CollectionDiff, FieldChanges, diff_events, record_values
+from timeline.core.model import Event
+
+
+@dataclass(slots=True)
+class CommitChanges:
+    """One commit and what it changed in the collection's events."""
+
+    commit: Commit
+    diff: CollectionDiff
+
+
+def _sides(changes: Sequence[Change]) -> tuple[list[TreeFile], list[TreeFile]]:
+    old = [TreeFile(c.below, c.old, False) for c in changes if c.old is not None]
+    new = [TreeFile(c.below, c.new, False) for c in changes if c.new is not None]
+    return old, new
+
+
+def _might_hold(event_id: str) -> Callable[[bytes], bool]:
+    """A quick test of a blob's bytes that is true of every blob holding `event_id`: the id
+    written out, or any escape or encoding that could spell it otherwise."""
+    needle = event_id.encode()
+    return lambda data: needle in data or b"\\" in data or b"\0" in data
+
+
+def commit_changes(
+    history: History,
+    *,
+    first: date | None = None,
+    last: date | None = None,
+    until: Commit | None = None,
+    event_id: str | None = None,
+) -> list[CommitChanges]:
+    """Every commit of the first-parent history (oldest first) that changed events, with
+    its changes: only commits made from `first` to `last` (days) and up to `until`, and
+    with `event_id` only that event's changes (reading only blobs that may hold it)."""
+    log = history.repository.changes()
+    if until is not None:
+        ends = [n for n, (commit, _) in enumerate(log) if commit.oid == until.oid]
+        log = log[: ends[0] + 1] if ends else log
+    chosen = [
+        (commit, [c for c in changes if c.below != "actors.yaml"])
+        for commit, changes in log
+        if (first is None or commit.day >= first) and (last is None or commit.day <= last)
+    ]
+    sides = [(commit, *_sides(changes)) for commit, changes in chosen]
+    if event_id is not None:
+        test = _might_hold(event_id)
+        blobs = {f.blob for _, old, new in sides for f in (*old, *new)}
+        contents = history.repository.blobs(blobs)
+        kept = {blob for blob, data in contents.items() if test(data)}
+        sides = [
+            (commit, [f for f in old if f.blob in kept], [f for f in new if f.blob in kept])
+            for commit, old, new in sides
+        ]
+    found = []
+    keep = None if event_id is None else (lambda key: key == event_id)
+    for commit, old, new in sides:
+        if not old and not new:
+            continue
+        diff = diff_events(history.events_in(old, None), history.events_in(new, None), keep=keep)
+        if not diff.empty:
+            found.append(CommitChanges(commit, diff))
+    history.cache.save()
+    return found
+
+
+@dataclass(slots=True)
+class Version:
+    """A commit that changed one event: how (`recorded`, `changed`, `removed`, `recorded
+    again`), the fields it changed (old, new), and the event as it then stood."""
+
+    commit: Commit
+    change: str
+    fields: FieldChanges
+    event: Event | None
+
+
+def _present(event: Event) -> dict[str, Any]:
+    """The fields an event has (those not empty)."""
+    return {k: v for k, v in record_values(event).items() if v not in (None, [], "")}
+
+
+def event_versions(history: History, event_id: str) -> list[Version]:
+    """Every committed version of one event, oldest first, following it across files."""
+    versions: list[Version] = []
+    seen = False
+    for step in commit_changes(history, event_id=event_id):
+        diff = step.diff
+        if diff.added:
+            event = diff.added[0]
+            fields = {k: (None, v) for k, v in _present(event).items()}
+            change = "recorded again" if seen else "recorded"
+            versions.append(Version(step.commit, change, fields, event))
+            seen = True
+        elif diff.removed:
+            event = diff.removed[0]
+            fields = {k: (v, None) for k, v in _present(event).items()}
+            versions.append(Version(step.commit, "removed", fields, None))
+        else:
+            change_of = diff.changed[0]
+            versions.append(Version(step.commit, "changed", change_of.fields, change_of.event))
+    return versions

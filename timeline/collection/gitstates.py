@@ -1,0 +1,179 @@
+"""The collection as it was committed: its files read from git objects, parsed once a blob.
+
+A git blob is known by the hash of its content, as the content cache knows files: a blob
+parsed once is kept in the blob cache (`BlobCache`, one file beside the content cache's)
+and never parsed again, whichever commit or path it turns up at. Many blobs to parse are
+parsed in worker processes, as files are (`timeline.collection.loading`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from timeline.collection.cache import _checksum, _fingerprint, _replace_file, default_cache_dir
+from timeline.collection.checks import run_checks
+from timeline.collection.codec import Decoder, Packed, decode_problems, decode_records
+from timeline.collection.codec import encode_records as _encode
+from timeline.collection.collection import Collection
+from timeline.collection.files import display_path
+from timeline.collection.gitrepo import Commit, Repository, TreeFile
+from timeline.collection.loading import PARALLEL_MIN_FILES, merge_results
+from timeline.collection.loading import _worker_count as worker_count
+from timeline.collection.reading import FileResult, read_bytes
+from timeline.core.memory import collector_paused
+from timeline.core.model import Event
+from timeline.core.problems import Problem
+
+_MAGIC = b"timeline-blobs\n"
+#: Stands for the path while a blob is parsed: where a blob sits is not part of its
+#: content, so it is parsed once and placed at each path it turns up at.
+_NOWHERE = "\0blob"
+
+
+class BlobCache:
+    """Parsed blobs by blob id (and whether read as the actor registry): their problems and
+    records in the content cache's compact form. Missing, stale or damaged, it is empty."""
+
+    def __init__(self, repository: Repository, folder: Path | None) -> None:
+        self._entries: dict[str, Packed] = {}
+        self._new = False
+        self._key = b""
+        self.path: Path | None = None
+        if folder is None:
+            return
+        name = hashlib.blake2b(str(repository.top).encode(), digest_size=16).hexdigest()
+        self.path = folder / f"{name}.blobs"
+        with contextlib.suppress(Exception):
+            self._key = _fingerprint()
+            data = self.path.read_bytes()
+            header = len(_MAGIC) + len(self._key) + 4
+            body = data[header:]
+            if data.startswith(_MAGIC + self._key) and _checksum(body) == data[header - 4 : header]:
+                loaded = marshal.loads(body)
+                if isinstance(loaded, dict):
+                    self._entries = loaded
+
+    def get(self, key: str) -> Packed | None:
+        return self._entries.get(key)
+
+    def put(self, key: str, packed: Packed) -> None:
+        self._entries[key] = packed
+        self._new = True
+
+    def save(self) -> None:
+        """Write the cache if it learned anything; a cache that cannot be written is no error."""
+        if self.path is None or not self._key or not self._new:
+            return
+        body = marshal.dumps(self._entries)
+        with contextlib.suppress(OSError):
+            _replace_file(self.path, _MAGIC + self._key + _checksum(body) + body)
+        self._new = False
+
+
+def _blob_key(blob: str, actors: bool) -> str:
+    return f"{blob}{'a' if actors else 'e'}"
+
+
+def _parse_blob(data: bytes, actors: bool) -> Packed | None:
+    result = read_bytes(data, _NOWHERE, actors=actors)
+    return _encode(_NOWHERE, result.events, result.actors, result.problems, ([], []))
+
+
+def _parse_chunk(items: list[tuple[bytes, bool]]) -> bytes:
+    """Worker process: parse blobs, return them packed (None where they cannot be)."""
+    return marshal.dumps([_parse_blob(data, actors) for data, actors in items])
+
+
+@dataclass(slots=True)
+class History:
+    """A repository's history as the collection commands read it: the repository, its
+    parsed-blob cache, and the collection folder's display name."""
+
+    repository: Repository
+    root: Path
+    cache: BlobCache
+    decoder: Decoder
+
+    @classmethod
+    def of(cls, root: Path, *, use_cache: bool = True) -> History:
+        """The history of the collection folder `root` (a `GitError` outside git)."""
+        repository = Repository.around(root)
+        folder = default_cache_dir() if use_cache else None
+        return cls(repository, root, BlobCache(repository, folder), Decoder())
+
+    def display(self, below: str, commit: Commit | None = None) -> str:
+        """A file as messages name it: `SHORT:events/a.yaml` in a commit (what `git show`
+        takes, from the top of the work tree), like the working tree's paths otherwise."""
+        shown = display_path(self.root)
+        path = below if shown == "." else f"{shown.rstrip('/')}/{below}"
+        return f"{commit.short}:{path}" if commit is not None else path
+
+    def results(
+        self, files: Sequence[TreeFile], commit: Commit | None, *, workers: int | None = None
+    ) -> list[FileResult]:
+        """Each file's records and problems: from the blob cache, or parsed (and kept)."""
+        missing = [f for f in files if self.cache.get(_blob_key(f.blob, f.actors)) is None]
+        if missing:
+            contents = self.repository.blobs(f.blob for f in missing)
+            self._parse([(f.blob, contents[f.blob], f.actors) for f in missing], workers)
+        out = []
+        for file in files:
+            display = self.display(file.below, commit)
+            packed = self.cache.get(_blob_key(file.blob, file.actors))
+            if packed is None:  # could not be kept in the compact form: read as it is
+                data = self.repository.blobs([file.blob])[file.blob]
+                out.append(read_bytes(data, display, actors=file.actors))
+                continue
+            _, problems = decode_problems(packed[0], display)
+            events, actors = decode_records(packed[1], display, self.decoder)
+            out.append(FileResult(display, events, actors, problems))
+        return out
+
+    def _parse(self, items: list[tuple[str, bytes, bool]], workers: int | None) -> None:
+        by_key = {_blob_key(blob, actors): (data, actors) for blob, data, actors in items}
+        unique = list(by_key.items())
+        count = worker_count(workers)
+        parsed: list[Packed | None] | None = None
+        if count > 1 and len(unique) >= PARALLEL_MIN_FILES:
+            size = max(8, -(-len(unique) // (count * 4)))
+            chunks = [unique[at : at + size] for at in range(0, len(unique), size)]
+            with (
+                contextlib.suppress(OSError, BrokenProcessPool),
+                ProcessPoolExecutor(max_workers=count) as pool,
+            ):
+                done = pool.map(_parse_chunk, [[item for _, item in c] for c in chunks])
+                parsed = [p for block in done for p in marshal.loads(block)]
+        if parsed is None:
+            parsed = [_parse_blob(data, actors) for _, (data, actors) in unique]
+        for (key, _), packed in zip(unique, parsed, strict=True):
+            if packed is not None:
+                self.cache.put(key, (packed[0], packed[1]))
+
+    def collection_at(self, commit: Commit, *, named: bool = True) -> Collection:
+        """The collection as committed in `commit`; with `named`, its files are shown as
+        `SHORT:PATH`, so every problem names the commit it was found in."""
+        with collector_paused() as loaded:
+            results = self.results(self.repository.files(commit), commit if named else None)
+            self.cache.save()
+            collection = merge_results(self.root, results)
+            loaded.append(len(collection.events))
+        return collection
+
+    def checked_at(
+        self, commit: Commit, as_of: date, *, named: bool = True
+    ) -> tuple[Collection, list[Problem]]:
+        """The collection as committed in `commit` and every problem in it on `as_of`."""
+        collection = self.collection_at(commit, named=named)
+        return collection, run_checks(collection.outline, as_of)
+
+    def events_in(self, files: Iterable[TreeFile], commit: Commit | None) -> list[Event]:
+        """The events of some files (as `results` reads them), in file order."""
+        return [event for result in self.results(list(files), commit) for event in result.events]
