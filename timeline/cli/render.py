@@ -10,11 +10,13 @@ import typer
 from timeline.cli.app import (
     AsOfOpt,
     EventsOpt,
+    KnownOnOpt,
     NoCacheOpt,
     app,
     as_of_day,
     busy,
     filtered,
+    known_on_state,
     load_checked,
     out,
     write_output,
@@ -58,6 +60,7 @@ def render(
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
     filters: Filters = ALL,
+    known_on: KnownOnOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Draw the interactive timeline as one self-contained HTML file (works offline)."""
@@ -66,8 +69,9 @@ def render(
         raise typer.BadParameter(
             f"{str(output)!r} must end in .html, .png, .svg or .pdf", param_hint="'-o'"
         )
-    day = as_of_day(as_of)
-    collection, _ = load_checked(events, day, use_cache=not no_cache)
+    known = known_on_state(events, known_on, use_cache=not no_cache)
+    day = as_of_day(as_of, known)
+    collection, _ = load_checked(events, day, use_cache=not no_cache, known=known)
     chosen = select(collection.events, filters)
 
     # Imported here: plotly costs ~0.3 s to import, and other commands never need it.
@@ -86,7 +90,10 @@ def render(
             )  # fmt: skip
             data = figure_image(fig, _IMAGES[suffix])  # type: ignore[arg-type]
         else:
-            page = render_html(chosen, collection, as_of=day, group_by=group_by, title=title)
+            page = render_html(
+                chosen, collection, as_of=day, group_by=group_by, title=title,
+                known_on=(known.day.isoformat(), known.label) if known else None,
+            )  # fmt: skip
             data = page.encode("utf-8")
     if not chosen:
         out("note: no events match the filters; the timeline is empty", err=True)

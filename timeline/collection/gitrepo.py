@@ -243,7 +243,9 @@ class Repository:
         )  # fmt: skip
         cut = len(self.prefix)
         result = []
-        for commit, raw in reversed(_parse_log(out)):
+        named = {commit.oid: commit for commit in self.line()}  # short hashes as git gives them
+        for listed, raw in reversed(_parse_log(out)):
+            commit = named.get(listed.oid, listed)
             changes = []
             for meta, path in raw:
                 below = path[cut:]

@@ -280,8 +280,10 @@ def page_html(
     as_of: str,
     group_by: str,
     table: dict[str, Any] | Future[str] | None = None,
+    known_on: tuple[str, str] | None = None,
 ) -> str:
-    """The whole page: header, search box, the figure and plotly.js, in one file."""
+    """The whole page: header, search box, the figure and plotly.js, in one file; with
+    `known_on` (the day, and the commit read), the header names the commit."""
     html: str = _template().render(
         title=title,
         shown=shown,
@@ -289,6 +291,8 @@ def page_html(
         span=span,
         as_of=as_of,
         group_by=group_by,
+        known_on=known_on[0] if known_on else None,
+        known_commit=known_on[1] if known_on else None,
         figure=Markup(figure_div(fig, div_id="timeline", table=table)),
     )
     return html
