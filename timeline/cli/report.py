@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,10 +12,13 @@ import typer
 from timeline.cli.app import (
     AsOfOpt,
     EventsOpt,
+    KnownOn,
+    KnownOnOpt,
     NoCacheOpt,
     app,
     as_of_day,
     filtered,
+    known_on_state,
     load_checked,
     write_output,
 )
@@ -24,7 +28,7 @@ from timeline.collection.query import ALL, Filters, select
 from timeline.core.periods import Period, PeriodError, parse_period, period_of, periods_covering
 from timeline.core.words import plural
 from timeline.views.report.build import build_report, describe_filters
-from timeline.views.report.model import Report
+from timeline.views.report.model import Learned, Report
 from timeline.views.report.render import (
     INDEX_FORMAT,
     Format,
@@ -56,6 +60,33 @@ def _span(collection: Collection, filters: Filters) -> tuple[date, date] | None:
     first = min(event.date.start for event in chosen)
     last = max(event.date.end or event.date.start for event in chosen)
     return first, last
+
+
+def _learning(
+    events: Path, known: KnownOn | None, use_cache: bool, first: date, last: date
+) -> Callable[[Period, date, Filters], Learned | None]:
+    """What makes each report's "What we learned" from the collection's git history, for
+    periods from `first` to `last`; it gives None where there is no history to tell (not
+    in git, or the collection first committed after the period)."""
+    from timeline.collection.gitchanges import commit_changes, first_committed
+    from timeline.collection.gitrepo import GitError
+    from timeline.collection.gitstates import History
+    from timeline.views.report.learned import learned_section
+
+    until = known.commit if known is not None else None
+    try:
+        history = known.history if known is not None else History.of(events, use_cache=use_cache)
+        start = first_committed(history, until)
+        steps = commit_changes(history, first=first, last=last, until=until)
+    except GitError:
+        return lambda period, as_of, filters: None
+
+    def learned(period: Period, as_of: date, filters: Filters) -> Learned | None:
+        if start is None or start > min(period.last, as_of):
+            return None  # the history begins after the period: it tells nothing of it
+        return learned_section(steps, period, as_of=as_of, history_from=start, filters=filters)
+
+    return learned
 
 
 @app.command()
@@ -95,23 +126,35 @@ def report(
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
     filters: Filters = ALL,
+    known_on: KnownOnOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Write the summary report of a period: what happened, changed, is coming and is overdue."""
-    day = as_of_day(as_of)
+    known = known_on_state(events, known_on, use_cache=not no_cache)
+    day = as_of_day(as_of, known)
     chosen = _period(period, day)
     if every is not None and output is not None and output.exists() and not output.is_dir():
         raise typer.BadParameter(
             f"{display_path(output)!r} is a file; with --every, -o names a folder",
             param_hint="-o",
         )
-    collection, problems = load_checked(events, day, use_cache=not no_cache)
+    collection, problems = load_checked(events, day, use_cache=not no_cache, known=known)
     name = display_path(events)
+    span = (chosen.first, chosen.last) if period is not None else _span(collection, filters)
+    if every is None:
+        span = (chosen.first, chosen.last)
+    learned = _learning(events, known, not no_cache, *span) if span else None
+    read_from = None
+    if known is not None:
+        from timeline.views.report.learned import known_on_info
+
+        read_from = known_on_info(known.day, known.commit)
 
     def make(period: Period) -> Report:
         return build_report(
             collection, period, as_of=day, filters=filters, problems=problems,
-            collection_name=name,
+            collection_name=name, known_on=read_from,
+            learned=learned(period, day, filters) if learned is not None else None,
         )  # fmt: skip
 
     if every is None:
@@ -121,7 +164,6 @@ def report(
             path = path / f"{chosen.file_stem}.{fmt}"
         _write(path, render_report(built, fmt, collection), plural(built.counts.total, "event"))
         return
-    span = (chosen.first, chosen.last) if period is not None else _span(collection, filters)
     periods = periods_covering(every, *span) if span else []
     index = ReportIndex(
         format=INDEX_FORMAT, every=every, as_of=day.isoformat(), collection=name,

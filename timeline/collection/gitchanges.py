@@ -52,10 +52,7 @@ def commit_changes(
     """Every commit of the first-parent history (oldest first) that changed events, with
     its changes: only commits made from `first` to `last` (days) and up to `until`, and
     with `event_id` only that event's changes (reading only blobs that may hold it)."""
-    log = history.repository.changes()
-    if until is not None:
-        ends = [n for n, (commit, _) in enumerate(log) if commit.oid == until.oid]
-        log = log[: ends[0] + 1] if ends else log
+    log = history.repository.changes(until.oid if until is not None else "HEAD")
     chosen = [
         (commit, [c for c in changes if c.below != "actors.yaml"])
         for commit, changes in log
@@ -81,6 +78,12 @@ def commit_changes(
             found.append(CommitChanges(commit, diff))
     history.cache.save()
     return found
+
+
+def first_committed(history: History, until: Commit | None = None) -> date | None:
+    """The day record files were first committed to the collection folder, or None."""
+    log = history.repository.changes(until.oid if until is not None else "HEAD")
+    return log[0][0].day if log else None
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -120,6 +120,7 @@ class Repository:
         self.prefix = prefix  # the collection folder below the top, with a trailing `/`
         self.shallow = shallow
         self._line: list[Commit] | None = None
+        self._changes: dict[str, list[tuple[Commit, list[Change]]]] = {}
 
     @classmethod
     def around(cls, folder: Path) -> Repository:
@@ -233,19 +234,23 @@ class Repository:
             at += size + 1  # the newline after the content
         return found
 
-    def changes(self) -> list[tuple[Commit, list[Change]]]:
-        """Every commit of the first-parent history of HEAD, oldest first, with the record
-        files of the collection it changed against its first parent."""
+    def changes(self, tip: str = "HEAD") -> list[tuple[Commit, list[Change]]]:
+        """Every commit of the first-parent history of `tip` that changed record files of
+        the collection, oldest first, with those changes (against its first parent)."""
+        if tip in self._changes:
+            return self._changes[tip]
         out = self.git(
             ["log", "--first-parent", "-m", "--raw", "--no-renames", "--no-abbrev", "-z",
-             _LOG_FORMAT, "HEAD", "--", self.prefix or "."],
+             _LOG_FORMAT, tip, "--", self.prefix or "."],
             fail="cannot read the history of the collection",
         )  # fmt: skip
         cut = len(self.prefix)
         result = []
-        named = {commit.oid: commit for commit in self.line()}  # short hashes as git gives them
+        # `--no-abbrev` gives whole hashes for %h too: short ones are cut as git cuts HEAD's
+        named = {commit.oid: commit for commit in self.line()}
+        width = len(self.line()[0].short)
         for listed, raw in reversed(_parse_log(out)):
-            commit = named.get(listed.oid, listed)
+            commit = named.get(listed.oid) or replace(listed, short=listed.oid[:width])
             changes = []
             for meta, path in raw:
                 below = path[cut:]
@@ -260,7 +265,9 @@ class Repository:
                         None if _absent(new, new_mode) else new,
                     )
                 )
-            result.append((commit, changes))
+            if changes:
+                result.append((commit, changes))
+        self._changes[tip] = result
         return result
 
 

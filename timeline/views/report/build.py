@@ -30,6 +30,8 @@ from timeline.views.report.model import (
     Count,
     Counts,
     EventItem,
+    KnownOn,
+    Learned,
     PeriodInfo,
     Quality,
     QualityItem,
@@ -332,8 +334,11 @@ def build_report(
     filters: Filters | None = None,
     problems: Sequence[Problem] = (),
     collection_name: str = "events",
+    known_on: KnownOn | None = None,
+    learned: Learned | None = None,
 ) -> Report:
-    """The report on `period` written as of `as_of`, over the events `filters` keep."""
+    """The report on `period` written as of `as_of`, over the events `filters` keep; read
+    from git, it names the commit (`known_on`) and what was `learned` in the period."""
     filters = filters or Filters()
     previous, following = period.previous(), period.next()
     horizon = following.last
@@ -368,4 +373,6 @@ def build_report(
         quality=_quality([e for e in known if e.id in mentioned], problems, collection.events),
         activity_unit=unit,
         activity=activity,
+        known_on=known_on,
+        learned=learned,
     )

@@ -7,7 +7,9 @@ builds it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from timeline.views.changes import FieldChange
 
 #: The report's data format, for tools that read the JSON.
 REPORT_FORMAT = "timeline-report/1"
@@ -162,6 +164,50 @@ class ActivityBar:
 
 
 @dataclass(slots=True)
+class KnownOn:
+    """The commit a report was read from (`report --known-on`)."""
+
+    asked: str
+    commit: str
+    short: str
+    day: str
+    day_label: str
+    author: str
+    subject: str
+
+
+@dataclass(slots=True)
+class LearnedItem:
+    """One event a commit in the period recorded, changed or removed."""
+
+    day: str
+    day_label: str
+    commit: str
+    author: str
+    subject: str
+    event: str
+    event_title: str
+    event_label: str
+    change: str  # recorded, changed or removed
+    fields: list[FieldChange]
+
+
+@dataclass(slots=True)
+class Learned:
+    """The second clock: what the commits made in the period changed in the records."""
+
+    first: str
+    last: str
+    last_label: str
+    history_from: str  # the day the collection was first committed
+    commits: int
+    recorded: int
+    changed: int
+    removed: int
+    items: list[LearnedItem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Report:
     """Everything a periodic report says, as data."""
 
@@ -185,3 +231,7 @@ class Report:
     quality: Quality
     activity_unit: str
     activity: list[ActivityBar]
+    #: Only when read from git: the commit read (`--known-on`) and what was learned in the
+    #: period; JSON leaves the keys out when they are None.
+    known_on: KnownOn | None = None
+    learned: Learned | None = None

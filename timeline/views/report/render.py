@@ -97,9 +97,18 @@ def environment() -> Environment:
     return env
 
 
+#: Keys of a report that only reports read from git have: left out of JSON when empty.
+_GIT_KEYS = ("known_on", "learned")
+
+
 def report_json(report: Report | ReportIndex) -> str:
-    """The report (or index) as JSON: exactly its data."""
-    return json.dumps(asdict(report), sort_keys=False, ensure_ascii=False, indent=2) + "\n"
+    """The report (or index) as JSON: exactly its data (without `known_on` and `learned`
+    where the report was not read from git)."""
+    data = asdict(report)
+    for key in _GIT_KEYS:
+        if key in data and data[key] is None:
+            del data[key]
+    return json.dumps(data, sort_keys=False, ensure_ascii=False, indent=2) + "\n"
 
 
 def _without_links_beyond(event: Event, known: Mapping[str, Event]) -> Event:
