@@ -426,3 +426,56 @@ def test_render_known_on_names_the_commit_in_the_page_header(cli: Cli, repo: Pat
     assert result.exit_code == 0, result.output
     page = Path("page.html").read_text(encoding="utf-8")
     assert f"Known on 2014-03-06: the collection as committed in <code>{short} (2014-03-05)" in page
+
+
+def test_replay_states_step_by_day_and_group_when_many(repo: Path, tmp_path: Path) -> None:
+    from timeline.collection.gitchanges import MAX_STATES, replay_states
+
+    states = replay_states(History.of(repo / "events", use_cache=False))
+    assert [(s.unit, s.first.isoformat(), sorted(s.ids)) for s in states] == [
+        ("day", "2014-03-01", ["alpha", "beta"]),
+        ("day", "2014-03-05", ["alpha", "beta", "gamma"]),
+        ("day", "2014-03-10", ["alpha", "gamma"]),
+        ("day", "2014-03-12", ["alpha", "beta", "gamma"]),
+    ]
+    many = init(tmp_path / "many")
+    for n in range(MAX_STATES + 5):  # one commit a day for 65 days: grouped by week
+        day = f"2014-{1 + n // 28:02d}-{1 + n % 28:02d}"
+        commit(many, day, f"Event {n}", {f"events/e{n}.yaml": event_yaml(f"e{n}")})
+    weekly = replay_states(History.of(many / "events", use_cache=False))
+    assert {s.unit for s in weekly} == {"week"} and len(weekly) <= MAX_STATES
+    assert len(weekly[-1].ids) == MAX_STATES + 5
+
+
+@pytest.mark.browser
+def test_the_replay_control_steps_through_the_history(
+    cli: Cli, tmp_path: Path, browser: object
+) -> None:
+    from history_example import build_example
+
+    repo = build_example(tmp_path / "news")
+    result = cli("render", "--events", repo / "events", "--history", "-o", "page.html",
+                 "--as-of", "2014-09-30")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((tmp_path / "page.html").as_uri(), wait_until="load")
+    page.wait_for_selector("#timeline .main-svg", timeout=15000)
+    assert page.inner_text("#replay-label").startswith("Known on 15 Sep 2014")
+    selected = """() => document.getElementById("timeline").data
+        .filter(t => t.meta === "events" || t.meta === "open")
+        .map(t => t.selectedpoints)"""
+    assert all(s is None for s in page.evaluate(selected))
+    page.evaluate("""() => { const s = document.getElementById("replay-step");
+        s.value = "0"; s.dispatchEvent(new Event("input")); }""")
+    assert page.inner_text("#replay-label").startswith("Known on 17 Feb 2014")
+    assert page.inner_text("#replay-label").endswith(": 2 events")
+    kept = page.evaluate(selected)
+    assert sum(len(s) for s in kept) == 2  # the inquiry and its report: one glyph each
+    assert "recorded UN Commission of Inquiry issues its report" in page.inner_text("#replay-notes")
+    page.click("#replay-play")
+    assert page.get_attribute("#replay-play", "aria-pressed") == "true"
+    page.wait_for_function("document.getElementById('replay-step').value === '3'", timeout=10000)
+    assert errors == []
+    page.close()

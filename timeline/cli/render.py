@@ -57,6 +57,14 @@ def render(
             "for a folder named events).",
         ),
     ] = None,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Add a control that replays the collection's git history: the events as "
+            "known on each commit day (or week or month; at most 60 steps).",
+        ),
+    ] = False,
     events: EventsOpt = Path("events"),
     as_of: AsOfOpt = None,
     filters: Filters = ALL,
@@ -69,10 +77,19 @@ def render(
         raise typer.BadParameter(
             f"{str(output)!r} must end in .html, .png, .svg or .pdf", param_hint="'-o'"
         )
+    if replay and suffix in _IMAGES:
+        raise typer.BadParameter("--history makes an interactive page: write to .html")
     known = known_on_state(events, known_on, use_cache=not no_cache)
     day = as_of_day(as_of, known)
     collection, _ = load_checked(events, day, use_cache=not no_cache, known=known)
     chosen = select(collection.events, filters)
+    states = None
+    if replay:
+        from timeline.collection.gitchanges import replay_states
+        from timeline.collection.gitstates import History
+
+        history = known.history if known else History.of(events, use_cache=not no_cache)
+        states = replay_states(history, known.commit if known else None)
 
     # Imported here: plotly costs ~0.3 s to import, and other commands never need it.
     from timeline.views.render.figure import (
@@ -93,6 +110,7 @@ def render(
             page = render_html(
                 chosen, collection, as_of=day, group_by=group_by, title=title,
                 known_on=(known.day.isoformat(), known.label) if known else None,
+                replay=states,
             )  # fmt: skip
             data = page.encode("utf-8")
     if not chosen:

@@ -122,3 +122,57 @@ def event_versions(history: History, event_id: str) -> list[Version]:
             change_of = diff.changed[0]
             versions.append(Version(step.commit, "changed", change_of.fields, change_of.event))
     return versions
+
+
+#: A replay of the collection's history has at most this many states.
+MAX_STATES = 60
+_UNITS = ("day", "week", "month", "quarter", "year")
+
+
+@dataclass(slots=True)
+class ReplayState:
+    """The collection as known at the end of a day, week, month, quarter or year of its
+    history: the ids it held then, and what the commits of that step changed."""
+
+    unit: str
+    first: date  # the step's first day
+    commit: Commit  # its last commit
+    ids: frozenset[str]
+    steps: list[tuple[str, Event]]  # (recorded, changed or removed; the event then)
+
+
+def _bucket(day: date, unit: str) -> date:
+    if unit == "day":
+        return day
+    if unit == "week":
+        return date.fromordinal(day.toordinal() - day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(month=1, day=1)
+
+
+def replay_states(history: History, until: Commit | None = None) -> list[ReplayState]:
+    """The collection's history in at most `MAX_STATES` steps: one per commit day, or per
+    week, month, quarter or year when there are more days than that."""
+    steps = commit_changes(history, until=until)
+    unit = "year"
+    for unit in _UNITS:
+        if len({_bucket(s.commit.day, unit) for s in steps}) <= MAX_STATES:
+            break
+    states: list[ReplayState] = []
+    known: set[str] = set()
+    for step in steps:
+        first = _bucket(step.commit.day, unit)
+        if not states or states[-1].first != first:
+            states.append(ReplayState(unit, first, step.commit, frozenset(), []))
+        state = states[-1]
+        state.commit = step.commit
+        known.update(e.id for e in step.diff.added)
+        known.difference_update(e.id for e in step.diff.removed)
+        state.ids = frozenset(known)
+        state.steps.extend(("recorded", e) for e in step.diff.added)
+        state.steps.extend(("changed", c.event) for c in step.diff.changed)
+        state.steps.extend(("removed", e) for e in step.diff.removed)
+    return states

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
@@ -39,6 +39,7 @@ from timeline.views.render.page import (
     pack_table_soon,
     page_html,
 )
+from timeline.views.render.replay import replay_payload
 from timeline.views.render.table import event_table, status_counts_of
 from timeline.views.render.text import (
     event_hover,
@@ -49,6 +50,9 @@ from timeline.views.render.text import (
     status_counts,
 )
 from timeline.views.render.traces import event_traces, gl_link_trace, legend_trace, link_trace
+
+if TYPE_CHECKING:
+    from timeline.collection.gitchanges import ReplayState
 
 __all__ = [
     "DAY_MS", "WEBGL_ABOVE", "GroupBy", "ImageError", "Plot", "day_ms", "default_title",
@@ -318,14 +322,17 @@ def render_html(
     group_by: GroupBy = "type",
     title: str | None = None,
     known_on: tuple[str, str] | None = None,
+    replay: Sequence[ReplayState] | None = None,
 ) -> str:
     """The whole timeline page: one self-contained HTML file, plotly.js inside, no network;
-    `known_on` (a day, and the commit read) is named in its header."""
+    `known_on` (a day, and the commit read) is named in its header; with `replay` (the
+    history's states), a control steps through the collection as known at each."""
     heading = title if title is not None else default_title(collection)
     # Drawing 100,000 events makes a million small objects and no cycles among them: the
     # collector's passes over them cost a quarter of the time (0.55 s of 2.4 s).
     with collector_paused():
-        return _page(events, collection, heading, as_of, group_by, known_on)
+        payload = replay_payload(replay, events) if replay else None
+        return _page(events, collection, heading, as_of, group_by, known_on, payload)
 
 
 def _page(
@@ -335,6 +342,7 @@ def _page(
     as_of: date,
     group_by: GroupBy,
     known_on: tuple[str, str] | None = None,
+    replay: str | None = None,
 ) -> str:
     plot = timeline_plot(events, collection, as_of=as_of, group_by=group_by, pack=True)
     return page_html(
@@ -347,4 +355,5 @@ def _page(
         as_of=f"{as_of.day} {as_of:%b %Y}",
         group_by=group_by,
         known_on=known_on,
+        replay=replay,
     )

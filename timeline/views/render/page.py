@@ -281,6 +281,7 @@ def page_html(
     group_by: str,
     table: dict[str, Any] | Future[str] | None = None,
     known_on: tuple[str, str] | None = None,
+    replay: str | None = None,
 ) -> str:
     """The whole page: header, search box, the figure and plotly.js, in one file; with
     `known_on` (the day, and the commit read), the header names the commit."""
@@ -293,6 +294,7 @@ def page_html(
         group_by=group_by,
         known_on=known_on[0] if known_on else None,
         known_commit=known_on[1] if known_on else None,
+        replay=Markup(replay) if replay else None,
         figure=Markup(figure_div(fig, div_id="timeline", table=table)),
     )
     return html
