@@ -5,11 +5,12 @@
 builds a git repository (with `git fast-import`, in a second) whose `events/` folder
 grows to N events over M commits, one a day: a first commit of a tenth of the events,
 then every commit adds events until all are in and changes one event's status or title,
-and every 25th moves a file. Each figure is a whole `timeline` process, the best of
-`--repeat` runs, beside a cold `timeline validate --no-cache` of the working tree measured
-in the same run: the issue's goals are ratios to that (`list --known-on` and `diff` at
-most 2x, `history` at most 1 s). "cold" runs read no blob cache; "warm" ones the blob
-cache a first run left. Run it on a quiet machine.
+and every 25th moves a file. Each figure is the best of
+`--repeat` runs in this process (without Python's start-up, as `bench.py` measures),
+beside a cold validate of the working tree measured in the same run: the goals are ratios
+to that (`list --known-on` and `diff` at most 2x) and `history` at most 1 s. "Cold" runs
+have no blob cache; "warm" ones the blob cache a first run left. Run it on a quiet
+machine.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))
 
 from corpus import actor_ids, actors_yaml, event_lines  # noqa: E402
 
@@ -90,15 +93,14 @@ def build_repository(repo: Path, events: int, commits: int, seed: int = 11) -> s
     return f"event-{max(changes, key=lambda n: changes[n]):06d}"
 
 
-def _run(args: list[str], env: dict[str, str], cwd: Path) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "timeline", *args], cwd=cwd, env=env, capture_output=True
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"timeline {' '.join(args)} failed: {done.stderr.decode()[-500:]}")
-    return elapsed
+def _best(work: Callable[[], object], repeat: int, before: Callable[[], None]) -> float:
+    times = []
+    for _ in range(repeat):
+        before()
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def main() -> None:
@@ -116,61 +118,55 @@ def main() -> None:
     busiest = build_repository(repo, options.events, options.commits)
     print(f"built {repo} in {time.perf_counter() - started:.2f} s")
     cache = folder / "cache"
-    env = {**os.environ, "TIMELINE_CACHE_DIR": str(cache)}
-    middle = (START + timedelta(days=options.commits // 2)).isoformat()
-    last = (START + timedelta(days=options.commits - 1)).isoformat()
+    os.environ["TIMELINE_CACHE_DIR"] = str(cache)
 
-    def best(args: list[str], cold: bool) -> float:
-        times = []
-        for _ in range(options.repeat):
-            if cold:
-                shutil.rmtree(cache, ignore_errors=True)
-            times.append(_run(args, env, repo))
-        return min(times)
+    from timeline.collection.gitchanges import commit_changes, event_versions
+    from timeline.collection.gitstates import History
+    from timeline.collection.pipeline import check_collection
+    from timeline.core.changes import diff_events
 
-    validate = best(["validate", "--no-cache", "--as-of", last], cold=True)
-    rows = [
-        ("validate --no-cache (working tree)", validate, None),
-        ("--help (start-up alone)", best(["--help"], cold=False), validate),
-    ]
-    for label, args in (
-        (f"list --known-on {middle}", ["list", "--known-on", middle, "--format", "json"]),
-        (f"diff {middle} HEAD", ["diff", middle, "HEAD", "--format", "json"]),
-        (f"history {busiest}", ["history", busiest, "--format", "json"]),
-        (f"report {middle[:7]} --known-on {middle}", ["report", middle[:7], "--known-on",
-                                                       middle, "-o", str(folder / "r.md")]),
-    ):  # fmt: skip
-        rows.append((label + " (cold)", best(args, cold=True), validate))
-        rows.append((label + " (warm)", best(args, cold=False), validate))
-    library = _in_process(repo / "events", busiest, cache, options.repeat)
+    events = repo / "events"
+    middle = START + timedelta(days=options.commits // 2)
+    last = START + timedelta(days=options.commits - 1)
+
+    def cold() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def warm() -> None:
+        pass
+
+    def known_on() -> object:
+        history = History.of(events)
+        return history.checked_at(history.repository.resolve(middle.isoformat()), middle)
+
+    def diff() -> object:
+        history = History.of(events)
+        old = history.collection_at(history.repository.resolve(middle.isoformat()))
+        new = history.collection_at(history.repository.resolve("HEAD"))
+        return diff_events(old.events, new.events)
+
+    def history_of() -> object:
+        return event_versions(History.of(events), busiest)
+
+    def learned() -> object:  # what a month's report adds: the commits of the month
+        first = middle.replace(day=1)
+        return commit_changes(History.of(events), first=first, last=middle)
+
+    validate = _best(lambda: check_collection(events, last, records=False), options.repeat, cold)
+    rows = [("cold validate of the working tree (no cache)", validate)]
+    for label, work in (
+        (f"`list --known-on {middle}`: the collection as committed then, checked", known_on),
+        (f"`diff {middle} HEAD`: two states read and compared", diff),
+        (f"`history {busiest}` ({busiest} changed most often)", history_of),
+        (f"report's What we learned, {middle:%Y-%m} to {middle}", learned),
+    ):
+        rows.append((f"{label}, cold", _best(work, options.repeat, cold)))
+        rows.append((f"{label}, warm", _best(work, options.repeat, warm)))
     print(f"\n{options.events} events, {options.commits} commits; best of {options.repeat}\n")
     print("| run | seconds | x cold validate |")
     print("|---|--:|--:|")
-    for label, seconds, base in rows:
-        ratio = f"{seconds / base:.2f}" if base else "1.00"
-        print(f"| `timeline {label}` | {seconds:.2f} | {ratio} |")
-    print(f"\nin the process, without start-up: history {busiest} {library[0]:.2f} s cold, "
-          f"{library[1]:.2f} s warm")  # fmt: skip
-
-
-def _in_process(events: Path, event_id: str, cache: Path, repeat: int) -> tuple[float, float]:
-    """`event_versions` timed in this process (cold: no blob cache; warm: the one left)."""
-    os.environ["TIMELINE_CACHE_DIR"] = str(cache)
-    sys.path.insert(0, str(HERE.parent.parent))
-    from timeline.collection.gitchanges import event_versions
-    from timeline.collection.gitstates import History
-
-    figures = []
-    for cold in (True, False):
-        times = []
-        for _ in range(repeat):
-            if cold:
-                shutil.rmtree(cache, ignore_errors=True)
-            started = time.perf_counter()
-            event_versions(History.of(events), event_id)
-            times.append(time.perf_counter() - started)
-        figures.append(min(times))
-    return figures[0], figures[1]
+    for label, seconds in rows:
+        print(f"| {label} | {seconds:.3f} | {seconds / validate:.2f} |")
 
 
 if __name__ == "__main__":

@@ -59,15 +59,21 @@ def commit_changes(
         if (first is None or commit.day >= first) and (last is None or commit.day <= last)
     ]
     sides = [(commit, *_sides(changes)) for commit, changes in chosen]
+    contents: dict[str, bytes] = {}
     if event_id is not None:
+        # Blobs the cache knows tell their ids; the others are read, and only those whose
+        # bytes may hold the id are parsed.
         test = _might_hold(event_id)
-        blobs = {f.blob for _, old, new in sides for f in (*old, *new)}
-        contents = history.repository.blobs(blobs)
-        kept = {blob for blob, data in contents.items() if test(data)}
+        files = {f.blob: f for _, old, new in sides for f in (*old, *new)}
+        kept = {blob for blob, f in files.items() if event_id in (history.ids(f) or ())}
+        unknown = [blob for blob, f in files.items() if history.ids(f) is None]
+        contents = {b: data for b, data in history.repository.blobs(unknown).items() if test(data)}
+        kept.update(contents)
         sides = [
             (commit, [f for f in old if f.blob in kept], [f for f in new if f.blob in kept])
             for commit, old, new in sides
         ]
+    history.prepare((f for _, old, new in sides for f in (*old, *new)), contents)
     found = []
     keep = None if event_id is None else (lambda key: key == event_id)
     for commit, old, new in sides:

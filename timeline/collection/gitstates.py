@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from timeline.collection.cache import _checksum, _fingerprint, _replace_file, default_cache_dir
 from timeline.collection.checks import run_checks
-from timeline.collection.codec import Decoder, Packed, decode_problems, decode_records
+from timeline.collection.codec import Decoder, decode_problems, decode_records
 from timeline.collection.codec import encode_records as _encode
 from timeline.collection.collection import Collection
 from timeline.collection.files import display_path
@@ -38,12 +38,17 @@ _MAGIC = b"timeline-blobs\n"
 _NOWHERE = "\0blob"
 
 
+#: A parsed blob as kept: problems and records packed (`encode_records`), and the ids of
+#: its events (so that `history` knows which blobs hold an event without reading them).
+Parsed = tuple[bytes, bytes, tuple[str, ...]]
+
+
 class BlobCache:
     """Parsed blobs by blob id (and whether read as the actor registry): their problems and
     records in the content cache's compact form. Missing, stale or damaged, it is empty."""
 
     def __init__(self, repository: Repository, folder: Path | None) -> None:
-        self._entries: dict[str, Packed] = {}
+        self._entries: dict[str, Parsed] = {}
         self._new = False
         self._key = b""
         self.path: Path | None = None
@@ -61,11 +66,11 @@ class BlobCache:
                 if isinstance(loaded, dict):
                     self._entries = loaded
 
-    def get(self, key: str) -> Packed | None:
+    def get(self, key: str) -> Parsed | None:
         return self._entries.get(key)
 
-    def put(self, key: str, packed: Packed) -> None:
-        self._entries[key] = packed
+    def put(self, key: str, parsed: Parsed) -> None:
+        self._entries[key] = parsed
         self._new = True
 
     def save(self) -> None:
@@ -82,9 +87,10 @@ def _blob_key(blob: str, actors: bool) -> str:
     return f"{blob}{'a' if actors else 'e'}"
 
 
-def _parse_blob(data: bytes, actors: bool) -> Packed | None:
+def _parse_blob(data: bytes, actors: bool) -> Parsed | None:
     result = read_bytes(data, _NOWHERE, actors=actors)
-    return _encode(_NOWHERE, result.events, result.actors, result.problems, ([], []))
+    packed = _encode(_NOWHERE, result.events, result.actors, result.problems, ([], []))
+    return None if packed is None else (*packed, tuple(e.id for e in result.events))
 
 
 def _parse_chunk(items: list[tuple[bytes, bool]]) -> bytes:
@@ -116,14 +122,37 @@ class History:
         path = below if shown == "." else f"{shown.rstrip('/')}/{below}"
         return f"{commit.short}:{path}" if commit is not None else path
 
+    def prepare(
+        self,
+        files: Iterable[TreeFile],
+        contents: Mapping[str, bytes] | None = None,
+        *,
+        workers: int | None = None,
+    ) -> None:
+        """Parse (and keep) every blob of `files` the cache does not know, in one batch:
+        their bytes from `contents` where given, else read with one git command."""
+        missing = {
+            _blob_key(f.blob, f.actors): f
+            for f in files
+            if self.cache.get(_blob_key(f.blob, f.actors)) is None
+        }
+        if not missing:
+            return
+        known = contents or {}
+        read = self.repository.blobs(f.blob for f in missing.values() if f.blob not in known)
+        items = [(f.blob, known.get(f.blob) or read[f.blob], f.actors) for f in missing.values()]
+        self._parse(items, workers)
+
+    def ids(self, file: TreeFile) -> tuple[str, ...] | None:
+        """The ids of the events in a file's blob, if the cache knows it."""
+        parsed = self.cache.get(_blob_key(file.blob, file.actors))
+        return None if parsed is None else parsed[2]
+
     def results(
         self, files: Sequence[TreeFile], commit: Commit | None, *, workers: int | None = None
     ) -> list[FileResult]:
         """Each file's records and problems: from the blob cache, or parsed (and kept)."""
-        missing = [f for f in files if self.cache.get(_blob_key(f.blob, f.actors)) is None]
-        if missing:
-            contents = self.repository.blobs(f.blob for f in missing)
-            self._parse([(f.blob, contents[f.blob], f.actors) for f in missing], workers)
+        self.prepare(files, workers=workers)
         out = []
         for file in files:
             display = self.display(file.below, commit)
@@ -141,7 +170,7 @@ class History:
         by_key = {_blob_key(blob, actors): (data, actors) for blob, data, actors in items}
         unique = list(by_key.items())
         count = worker_count(workers)
-        parsed: list[Packed | None] | None = None
+        parsed: list[Parsed | None] | None = None
         if count > 1 and len(unique) >= PARALLEL_MIN_FILES:
             size = max(8, -(-len(unique) // (count * 4)))
             chunks = [unique[at : at + size] for at in range(0, len(unique), size)]
@@ -153,9 +182,9 @@ class History:
                 parsed = [p for block in done for p in marshal.loads(block)]
         if parsed is None:
             parsed = [_parse_blob(data, actors) for _, (data, actors) in unique]
-        for (key, _), packed in zip(unique, parsed, strict=True):
-            if packed is not None:
-                self.cache.put(key, (packed[0], packed[1]))
+        for (key, _), found in zip(unique, parsed, strict=True):
+            if found is not None:
+                self.cache.put(key, (found[0], found[1], tuple(found[2])))
 
     def collection_at(self, commit: Commit, *, named: bool = True) -> Collection:
         """The collection as committed in `commit`; with `named`, its files are shown as
