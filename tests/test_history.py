@@ -479,3 +479,33 @@ def test_the_replay_control_steps_through_the_history(
     page.wait_for_function("document.getElementById('replay-step').value === '3'", timeout=10000)
     assert errors == []
     page.close()
+
+
+def test_the_readme_worked_example_prints_what_the_readme_says(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If this fails after an intended change (to the code or to the bundled records),
+    run the README's worked example and paste what it prints."""
+    import history_example
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A worked example\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0]
+    build, *commands = block.split("$ ")[1:]
+    line, printed = build.rstrip("\n").split("\n")
+    assert line == "python tests/history_example.py /tmp/news && cd /tmp/news"
+    assert history_example.main([str(tmp_path / "news")]) == 0
+    monkeypatch.chdir(tmp_path / "news")
+    assert printed == "built /tmp/news: 4 commits"
+    for command in commands:
+        line, *expected = command.rstrip("\n").split("\n")
+        words = line.split()
+        assert words[0] == "timeline"
+        result = cli(*words[1:])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines() == expected, line
+    report = (tmp_path / "news" / "reports" / "2014-09.md").read_text(encoding="utf-8")
+    excerpt = section.split("```markdown\n", 1)[1].split("```", 1)[0]
+    for paragraph in excerpt.strip().split("\n\n"):
+        assert paragraph in report
