@@ -509,3 +509,35 @@ def test_the_readme_worked_example_prints_what_the_readme_says(
     excerpt = section.split("```markdown\n", 1)[1].split("```", 1)[0]
     for paragraph in excerpt.strip().split("\n\n"):
         assert paragraph in report
+
+
+def test_a_day_before_the_collection_was_first_committed(cli: Cli, tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    commit(repo, "2014-01-05", "Start the project", {"README.md": "notes\n"})
+    commit(repo, "2014-03-01", "First records", {EV + "actors.yaml": ACTORS,
+                                                 EV + "a.yaml": alpha()})  # fmt: skip
+    result = cli("list", "--events", repo / "events", "--known-on", "2014-02-01")
+    assert result.exit_code == 2
+    assert "its history starts on 2014-03-01, pick a later day" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_the_users_git_settings_do_not_change_what_is_read(cli: Cli, repo: Path) -> None:
+    for key, value in (("log.follow", "true"), ("color.ui", "always"), ("log.showRoot", "false"),
+                       ("diff.renames", "copies"), ("core.abbrev", "12")):  # fmt: skip
+        git(repo, "config", key, value)
+    result = cli("history", "alpha", "--events", repo / "events", "--format", "json")
+    assert result.exit_code == 0, result.output
+    versions = json.loads(result.stdout)
+    assert [v["change"] for v in versions] == ["recorded", "changed", "changed"]
+    assert len(versions[0]["short"]) == 12
+
+
+@pytest.mark.parametrize(
+    "text", ["a|b [x](y) <s> &lt; *q* \\ # ~ !", "two\nlines\u2028here", "plain", "`code`"]
+)
+def test_diff_markdown_escapes_record_text_as_the_report_does(text: str) -> None:
+    from timeline.views.changes import _md
+    from timeline.views.report.render import md_text
+
+    assert _md(text) == md_text(text)

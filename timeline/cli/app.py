@@ -176,6 +176,8 @@ def known_on_state(events: Path, spec: str | None, *, use_cache: bool = True) ->
 
     history = History.of(events, use_cache=use_cache)
     commit = history.repository.resolve(spec)
+    if not history.repository.files(commit):
+        history.repository.no_records(events, commit)
     return KnownOn(history, commit, day_of_spec(spec) or commit.day)
 
 

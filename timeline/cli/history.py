@@ -25,7 +25,15 @@ def history(
     from timeline.collection.gitstates import History
     from timeline.views.changes import history_data, history_text
 
-    versions = event_versions(History.of(events, use_cache=not no_cache), event_id)
+    history_of = History.of(events, use_cache=not no_cache)
+    versions = event_versions(history_of, event_id)
+    if history_of.repository.shallow:
+        first = history_of.repository.line()[-1]
+        out(
+            f"note: this clone is shallow: its history starts on {first.day.isoformat()}, so "
+            "earlier versions are missing ('git fetch --unshallow' fetches them)",
+            err=True,
+        )
     if not versions:
         fail(
             f"no commit of the collection's history has an event with the id {event_id!r}; "

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from timeline.collection.files import ACTORS_FILE
 from timeline.core.dates import DateError, parse_day
@@ -28,8 +29,15 @@ from timeline.core.errors import TimelineError
 
 _SUFFIXES = (".yaml", ".yml")
 _DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-#: Settings for every git command run: no pager, no network, no locks, plain paths.
-_GIT = ("git", "--no-pager", "-c", "protocol.allow=never", "-c", "core.quotePath=false")
+#: Settings for every git command run: no pager, no network, no locks, plain paths, and
+#: none of the user's settings that would change the output read here (signatures,
+#: colours, following one file's renames, rename detection, the root commit's diff).
+_GIT = (
+    "git", "--no-pager",
+    "-c", "protocol.allow=never", "-c", "core.quotePath=false", "-c", "color.ui=false",
+    "-c", "log.showSignature=false", "-c", "log.follow=false", "-c", "log.showRoot=true",
+    "-c", "diff.renames=false", "-c", "i18n.logOutputEncoding=UTF-8",
+)  # fmt: skip
 _ENV = {
     "GIT_OPTIONAL_LOCKS": "0",
     "GIT_TERMINAL_PROMPT": "0",
@@ -121,6 +129,7 @@ class Repository:
         self.shallow = shallow
         self._line: list[Commit] | None = None
         self._changes: dict[str, list[tuple[Commit, list[Change]]]] = {}
+        self._files: dict[str, list[TreeFile]] = {}
 
     @classmethod
     def around(cls, folder: Path) -> Repository:
@@ -190,9 +199,25 @@ class Repository:
             f"{first.day.isoformat()}); nothing was recorded yet, pick a later day"
         )
 
+    def no_records(self, folder: Path, commit: Commit) -> NoReturn:
+        """Raise the `GitError` for a commit whose collection folder holds no record file:
+        the collection's history begins later, or the folder never had records."""
+        later = self.changes()
+        if later and later[0][0].day > commit.day:
+            raise GitError(
+                f"no records were committed in {str(folder)!r} by {commit.day.isoformat()} "
+                f"(commit {commit.short}); its history starts on "
+                f"{later[0][0].day.isoformat()}, pick a later day"
+            )
+        raise GitError(
+            f"commit {commit.short} has no record files in {str(folder)!r}; check --events"
+        )
+
     def files(self, commit: Commit) -> list[TreeFile]:
         """The record files of the collection folder in `commit`, in path order (symbolic
         links and submodules are not read: their content is not a record file's)."""
+        if commit.oid in self._files:
+            return self._files[commit.oid]
         out = self.git(
             ["ls-tree", "-r", "-z", "--full-tree", commit.oid, "--", self.prefix or "."],
             fail=f"cannot list the files of commit {commit.short}",
@@ -209,6 +234,7 @@ class Repository:
             if kind == b"blob" and mode != b"120000" and is_record_file(below):
                 found.append(TreeFile(below, blob.decode(), below == ACTORS_FILE))
         found.sort(key=lambda f: f.below)
+        self._files[commit.oid] = found
         return found
 
     def blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
@@ -240,7 +266,7 @@ class Repository:
         if tip in self._changes:
             return self._changes[tip]
         out = self.git(
-            ["log", "--first-parent", "-m", "--raw", "--no-renames", "--no-abbrev", "-z",
+            ["log", "--first-parent", "-m", "--root", "--raw", "--no-renames", "--no-abbrev", "-z",
              _LOG_FORMAT, tip, "--", self.prefix or "."],
             fail="cannot read the history of the collection",
         )  # fmt: skip

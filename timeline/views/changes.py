@@ -9,6 +9,7 @@ and after hides the one source that was added.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -129,13 +130,20 @@ def diff_text(diff: CollectionDiff, origin: str, target: str) -> list[str]:
     return lines
 
 
-def _md(text: str) -> str:
-    """Text as inert Markdown on one line (the characters that could start markup escaped)."""
-    return "".join("\\" + c if c in "\\`*_[]<>|~!#" else c for c in " ".join(text.split()))
+# The Markdown report's escaping (`timeline.views.report.render.md_text`), repeated here:
+# the report imports this module, so this one cannot import the report's.
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~!#]|&(?=#?[0-9A-Za-z]+;)")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+
+
+def _md(value: str) -> str:
+    """Record text as one line of inert Markdown."""
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), _LINE_BREAKS.sub(" ", value))
 
 
 def diff_markdown(diff: CollectionDiff, origin: str, target: str) -> str:
-    """The diff as a Markdown section, for a briefing or a pull request."""
+    """The diff as a Markdown section, for a briefing or a pull request; record text is
+    escaped as the Markdown report escapes it."""
     out = [f"# Changes from {_md(origin)} to {_md(target)}", "", f"{_counts(diff)}.", ""]
 
     def events(heading: str, items: Sequence[Event]) -> None:
