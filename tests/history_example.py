@@ -113,7 +113,6 @@ def build_example(dest: Path) -> Path:
     repo = init(dest)
     ev = "events/"
     commit(repo, "2014-02-17", "Record the inquiry and its report to the Human Rights Council", {
-        ev + "README.md": seed("README.md"),
         ev + "actors.yaml": seed("actors.yaml"),
         ev + "2013/un-coi-dprk-inquiry.yaml": seed("2013/un-coi-dprk-inquiry.yaml"),
         ev + "2014/un-coi-dprk-report.yaml": seed("2014/un-coi-dprk-report.yaml"),

@@ -5,6 +5,7 @@ event removed and recorded again, and a record invalid in an old commit."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -485,7 +486,8 @@ def test_the_readme_worked_example_prints_what_the_readme_says(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If this fails after an intended change (to the code or to the bundled records),
-    run the README's worked example and paste what it prints."""
+    run the README's worked example and paste what it prints. Commit hashes are compared
+    as hashes only: they change with any byte of the bundled records."""
     import history_example
     from helpers import ROOT
 
@@ -504,11 +506,16 @@ def test_the_readme_worked_example_prints_what_the_readme_says(
         assert words[0] == "timeline"
         result = cli(*words[1:])
         assert result.exit_code == 0, result.output
-        assert result.stdout.splitlines() == expected, line
+        assert masked(result.stdout.splitlines()) == masked(expected), line
     report = (tmp_path / "news" / "reports" / "2014-09.md").read_text(encoding="utf-8")
     excerpt = section.split("```markdown\n", 1)[1].split("```", 1)[0]
     for paragraph in excerpt.strip().split("\n\n"):
-        assert paragraph in report
+        assert masked([paragraph])[0] in masked([report])[0]
+
+
+def masked(lines: list[str]) -> list[str]:
+    """Lines with short commit hashes replaced by a mark."""
+    return [re.sub(r"\b[0-9a-f]{7}\b", "HASH", line) for line in lines]
 
 
 def test_a_day_before_the_collection_was_first_committed(cli: Cli, tmp_path: Path) -> None:
