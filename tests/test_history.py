@@ -548,3 +548,23 @@ def test_diff_markdown_escapes_record_text_as_the_report_does(text: str) -> None
     from timeline.views.report.render import md_text
 
     assert _md(text) == md_text(text)
+
+
+def test_blobs_equal_to_working_files_come_from_the_content_cache(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("validate", "--events", repo / "events").exit_code == 0  # fills the cache
+    parsed: list[bytes] = []
+    real = gitstates._parse_blob
+    monkeypatch.setattr(gitstates, "_parse_blob", lambda data, actors: parsed.append(data)
+                        or real(data, actors))  # fmt: skip
+    history = History.of(repo / "events")
+    head = history.collection_at(history.repository.resolve("HEAD"))
+    assert parsed == []  # HEAD's files are the working tree's: none parsed again
+    assert sorted(e.id for e in head.events) == ["alpha", "beta", "gamma"]
+    assert {e.path for e in head.events} == {
+        f"{history.repository.resolve('HEAD').short}:repo/events/{name}"
+        for name in ("sub/alpha.yaml", "b2.yaml", "c.yaml")
+    }
+    history.collection_at(history.repository.resolve("HEAD~3"))
+    assert len(parsed) == 2  # the first commit's alpha and beta differ from today's

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from timeline.collection.cache import _checksum, _fingerprint, _replace_file, default_cache_dir
+from timeline.collection.cache import (
+    ContentCache,
+    _checksum,
+    _fingerprint,
+    _replace_file,
+    default_cache_dir,
+    digest,
+)
 from timeline.collection.checks import run_checks
 from timeline.collection.codec import Decoder, decode_problems, decode_records
 from timeline.collection.codec import encode_records as _encode
@@ -107,13 +114,17 @@ class History:
     root: Path
     cache: BlobCache
     decoder: Decoder
+    #: The working tree's content cache (where caching is on): a blob whose bytes are a
+    #: working file's, already parsed there, is taken from it rather than parsed again.
+    files_cache: ContentCache | None = None
 
     @classmethod
     def of(cls, root: Path, *, use_cache: bool = True) -> History:
         """The history of the collection folder `root` (a `GitError` outside git)."""
         repository = Repository.around(root)
         folder = default_cache_dir() if use_cache else None
-        return cls(repository, root, BlobCache(repository, folder), Decoder())
+        files = ContentCache(root, folder) if folder is not None and root.is_dir() else None
+        return cls(repository, root, BlobCache(repository, folder), Decoder(), files)
 
     def display(self, below: str, commit: Commit | None = None) -> str:
         """A file as messages name it: `SHORT:events/a.yaml` in a commit (what `git show`
@@ -140,8 +151,32 @@ class History:
             return
         known = contents or {}
         read = self.repository.blobs(f.blob for f in missing.values() if f.blob not in known)
-        items = [(f.blob, known.get(f.blob) or read[f.blob], f.actors) for f in missing.values()]
+        items = []
+        for key, file in missing.items():
+            data = known.get(file.blob) or read[file.blob]
+            parsed = self._from_files(file, data)
+            if parsed is not None:
+                self.cache.put(key, parsed)
+            else:
+                items.append((file.blob, data, file.actors))
         self._parse(items, workers)
+
+    def _from_files(self, file: TreeFile, data: bytes) -> Parsed | None:
+        """A blob as the content cache parsed it, if its bytes are those of the working
+        tree's file at the same path when that file was last read."""
+        if self.files_cache is None:
+            return None
+        path, display = self.root / file.below, self.display(file.below)
+        entry = self.files_cache.find(path, display, file.actors)
+        if entry is None or entry.digest != digest(data):
+            return None
+        found = self.files_cache.lookup(path, display, file.actors)
+        built = found[2] if found is not None else None
+        if found is None or built is None:
+            return None
+        problems, (events, actors) = found[1], built
+        packed = _encode(display, events, actors, problems, ([], []))
+        return None if packed is None else (*packed, tuple(e.id for e in events))
 
     def ids(self, file: TreeFile) -> tuple[str, ...] | None:
         """The ids of the events in a file's blob, if the cache knows it."""
