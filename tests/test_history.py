@@ -183,9 +183,14 @@ def test_records_invalid_in_an_old_commit_are_named_with_it(cli: Cli, tmp_path: 
     assert old.exit_code == 1
     assert "good" in old.stdout  # the rest is shown
     assert f"{first}:repo/events/bad.yaml:3:7: error:" in old.stderr
+    # a past commit's errors cannot be fixed: its report is written without those records
     report = cli("report", "2014-09", "--events", repo / "events", "--known-on", "2014-03-01")
     assert report.exit_code == 1
-    assert f"as committed in {first} (2014-03-01) has errors" in report.stderr
+    assert report.stdout == "wrote reports/2014-09.md (1 event)\n"
+    assert f"{first}:repo/events/bad.yaml:3:7: error:" in report.stderr
+    assert f"as committed in {first} (2014-03-01) has errors, so records may" in report.stderr
+    page = cli("render", "--events", repo / "events", "--known-on", "2014-03-01", "-o", "p.html")
+    assert page.exit_code == 1 and Path("p.html").exists()
     assert cli("list", "--events", repo / "events", "--known-on", "2014-03-02").exit_code == 0
 
 

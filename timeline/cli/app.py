@@ -394,7 +394,8 @@ def load_checked(
     known: KnownOn | None = None,
 ) -> tuple[Collection, list[Problem]]:
     """Load and check the collection (as committed where `known` says); with `refuse`,
-    print the errors and exit 1 if any."""
+    print the errors and exit 1 if any. A past commit's errors cannot be fixed any more:
+    with `known`, nothing is refused, and the command ends with `exit_if_errors`."""
     if known is not None:
         collection, problems = known.history.checked_at(known.commit, as_of)
     else:
@@ -402,22 +403,28 @@ def load_checked(
             collection, problems = check_collection(
                 events, as_of, cache=open_cache(events, use_cache), progress=progress
             )
-    if refuse and has_errors(problems):
+    if refuse and known is None and has_errors(problems):
         print_problems([p for p in problems if p.level == "error"], err=True)
         out(summary_line(problems, collection.files, len(collection.events)), err=True)
-        if known is not None:
-            fail(f"the collection as committed in {known.label} has errors; pick another day")
         fail("the collection has errors; fix them (see 'timeline validate') and run again")
     return collection, problems
 
 
-def exit_if_errors(collection: Collection, problems: Sequence[Problem]) -> None:
-    """For commands that show what they can despite errors (list, show, export): after the
-    output, print the errors on standard error and exit 1, since the data has errors."""
+def exit_if_errors(
+    collection: Collection, problems: Sequence[Problem], known: KnownOn | None = None
+) -> None:
+    """For commands that show what they can despite errors (list, show, export, and render
+    and report of a past commit): after the output, print the errors on standard error and
+    exit 1, since the data has errors."""
     errors = [p for p in problems if p.level == "error"]
     if errors:
         print_problems(errors, err=True)
         out(summary_line(problems, collection.files, len(collection.events)), err=True)
+        if known is not None:
+            fail(
+                f"the collection as committed in {known.label} has errors, so records may "
+                "be missing or incomplete in what was shown or written"
+            )
         fail(
             "the collection has errors, so records may be missing or incomplete above; "
             "fix them (see 'timeline validate')"

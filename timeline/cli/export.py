@@ -73,4 +73,4 @@ def export(
     else:
         write_output(output, text.encode("utf-8"), plural(len(chosen), "event"))
     note_known_on(known, err=True)
-    exit_if_errors(collection, problems)
+    exit_if_errors(collection, problems, known)

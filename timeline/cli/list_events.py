@@ -98,4 +98,4 @@ def list_events(
             for line in captured.get().splitlines():
                 typer.echo(line.rstrip())
             typer.echo(footer)
-    exit_if_errors(collection, problems)
+    exit_if_errors(collection, problems, known)

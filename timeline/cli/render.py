@@ -15,6 +15,7 @@ from timeline.cli.app import (
     app,
     as_of_day,
     busy,
+    exit_if_errors,
     filtered,
     known_on_state,
     load_checked,
@@ -81,7 +82,7 @@ def render(
         raise typer.BadParameter("--history makes an interactive page: write to .html")
     known = known_on_state(events, known_on, use_cache=not no_cache)
     day = as_of_day(as_of, known)
-    collection, _ = load_checked(events, day, use_cache=not no_cache, known=known)
+    collection, problems = load_checked(events, day, use_cache=not no_cache, known=known)
     chosen = select(collection.events, filters)
     states = None
     if replay:
@@ -116,3 +117,5 @@ def render(
     if not chosen:
         out("note: no events match the filters; the timeline is empty", err=True)
     write_output(output, data, plural(len(chosen), "event"))
+    if known is not None:
+        exit_if_errors(collection, problems, known)

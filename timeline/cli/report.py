@@ -17,6 +17,7 @@ from timeline.cli.app import (
     NoCacheOpt,
     app,
     as_of_day,
+    exit_if_errors,
     filtered,
     known_on_state,
     load_checked,
@@ -163,6 +164,8 @@ def report(
         if output is None or output.is_dir():  # a folder: the file is named after the period
             path = path / f"{chosen.file_stem}.{fmt}"
         _write(path, render_report(built, fmt, collection), plural(built.counts.total, "event"))
+        if known is not None:
+            exit_if_errors(collection, problems, known)
         return
     periods = periods_covering(every, *span) if span else []
     index = ReportIndex(
@@ -179,3 +182,5 @@ def report(
             index.reports.append(index_entry(built, file))
     count = len(index.reports)
     _write(folder / f"index.{fmt}", render_index(index, fmt), plural(count, "report"))
+    if known is not None:
+        exit_if_errors(collection, problems, known)

@@ -41,9 +41,9 @@ def show(
     if event is None:
         hint = did_you_mean(event_id, collection.event_index) or "; see 'timeline list'"
         out(f"error: no event has the id {event_id!r}{hint}", err=True)
-        exit_if_errors(collection, problems)  # the event may be one of those with errors
+        exit_if_errors(collection, problems, known)  # the event may be one of those with errors
         raise typer.Exit(1)
     for line in describe_event(event, collection):
         out(line)
     note_known_on(known)
-    exit_if_errors(collection, problems)
+    exit_if_errors(collection, problems, known)
