@@ -573,3 +573,22 @@ def test_blobs_equal_to_working_files_come_from_the_content_cache(
     }
     history.collection_at(history.repository.resolve("HEAD~3"))
     assert len(parsed) == 2  # the first commit's alpha and beta differ from today's
+
+
+def test_diff_of_two_commits_reads_only_the_files_that_differ(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[bytes] = []
+    real = gitstates._parse_blob
+    monkeypatch.setattr(gitstates, "_parse_blob", lambda data, actors: parsed.append(data)
+                        or real(data, actors))  # fmt: skip
+    result = cli("diff", "HEAD~1", "HEAD", "--events", repo / "events", "--no-cache",
+                 "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == ["beta"]
+    assert parsed == [beta("2014-02-02").encode()]
+    commit(repo, "2014-03-20", "A broken record", {EV + "c.yaml": "id: [gamma\n"})
+    broken = cli("diff", "HEAD~1", "HEAD", "--events", repo / "events")
+    assert broken.exit_code == 0
+    assert broken.stdout.splitlines()[1].startswith("- removed  4 Mar 2014  gamma")
+    assert "warning: 1 file has errors in " in broken.stderr

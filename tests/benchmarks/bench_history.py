@@ -120,9 +120,14 @@ def main() -> None:
     cache = folder / "cache"
     os.environ["TIMELINE_CACHE_DIR"] = str(cache)
 
-    from timeline.collection.gitchanges import commit_changes, event_versions
+    from timeline.collection.cache import ContentCache
+    from timeline.collection.gitchanges import (
+        commit_changes,
+        event_versions,
+        events_changed_between,
+    )
     from timeline.collection.gitstates import History
-    from timeline.collection.pipeline import check_collection
+    from timeline.collection.pipeline import check_collection, load_collection
     from timeline.core.changes import diff_events
 
     events = repo / "events"
@@ -139,10 +144,18 @@ def main() -> None:
         history = History.of(events)
         return history.checked_at(history.repository.resolve(middle.isoformat()), middle)
 
-    def diff() -> object:
+    def diff() -> object:  # as `timeline diff DAY HEAD`: only the files that differ are read
+        history = History.of(events)
+        old, new, _ = events_changed_between(
+            history, history.repository.resolve(middle.isoformat()),
+            history.repository.resolve("HEAD"),
+        )  # fmt: skip
+        return diff_events(old, new)
+
+    def diff_working_tree() -> object:  # as `timeline diff DAY`: both states read whole
         history = History.of(events)
         old = history.collection_at(history.repository.resolve(middle.isoformat()))
-        new = history.collection_at(history.repository.resolve("HEAD"))
+        new = load_collection(events, cache=ContentCache(events))
         return diff_events(old.events, new.events)
 
     def history_of() -> object:
@@ -156,7 +169,8 @@ def main() -> None:
     rows = [("cold validate of the working tree (no cache)", validate)]
     for label, work in (
         (f"`list --known-on {middle}`: the collection as committed then, checked", known_on),
-        (f"`diff {middle} HEAD`: two states read and compared", diff),
+        (f"`diff {middle} HEAD`: two commits compared", diff),
+        (f"`diff {middle}`: a commit and the working tree compared", diff_working_tree),
         (f"`history {busiest}` ({busiest} changed most often)", history_of),
         (f"report's What we learned, {middle:%Y-%m} to {middle}", learned),
     ):

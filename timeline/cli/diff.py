@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -20,19 +21,12 @@ from timeline.cli.app import (
 from timeline.collection.query import ALL, Filters, select
 
 if TYPE_CHECKING:
-    from timeline.collection.collection import Collection
-    from timeline.collection.gitrepo import Commit
-    from timeline.collection.gitstates import History
+    from timeline.core.problems import Problem
 
 
-def _state(history: History, spec: str) -> tuple[Commit, Collection]:
-    commit = history.repository.resolve(spec)
-    return commit, history.collection_at(commit)
-
-
-def _warn_errors(collection: Collection, where: str) -> None:
+def _warn_errors(problems: Sequence[Problem], where: str) -> None:
     """File errors of a state: its records may be missing; said once, on standard error."""
-    files = {p.path for p in collection.problems if p.level == "error"}
+    files = {p.path for p in problems if p.level == "error"}
     if files:
         out(
             f"warning: {len(files)} {'file has' if len(files) == 1 else 'files have'} errors "
@@ -69,22 +63,30 @@ def diff(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Show the events added, removed and changed (field by field) between two states."""
-    from timeline.collection.gitstates import History  # git only where it is used
+    from timeline.collection.gitchanges import events_changed_between  # git: only here
+    from timeline.collection.gitstates import History
     from timeline.collection.pipeline import load_collection
     from timeline.core.changes import diff_events
     from timeline.views.changes import diff_data, diff_markdown, diff_text
 
     history = History.of(events, use_cache=not no_cache)
-    first, old = _state(history, origin)
+    first = history.repository.resolve(origin)
     origin_name = f"{first.short} ({first.day.isoformat()})"
     prefixes = [f"{first.short}:"]
     origin_data: dict[str, Any] = {"asked": origin, "working_tree": False, **first.describe()}
     if target is None:
-        new = load_collection(events, cache=open_cache(events, not no_cache))
+        before = history.collection_at(first)
+        after = load_collection(events, cache=open_cache(events, not no_cache))
+        old, new = before.events, after.events
+        old_problems, new_problems = before.problems, after.problems
         target_name = "working tree"
         target_data: dict[str, Any] = {"asked": None, "working_tree": True}
     else:
-        last, new = _state(history, target)
+        last = history.repository.resolve(target)
+        # Only the files that differ are read: events in the files both share are the same.
+        old, new, problems = events_changed_between(history, first, last)
+        old_problems = [p for p in problems if p.path.startswith(f"{first.short}:")]
+        new_problems = [p for p in problems if not p.path.startswith(f"{first.short}:")]
         target_name = f"{last.short} ({last.day.isoformat()})"
         prefixes.append(f"{last.short}:")
         target_data = {"asked": target, "working_tree": False, **last.describe()}
@@ -96,8 +98,8 @@ def diff(
                 return path[len(prefix) :]
         return path
 
-    kept = {e.id for e in select(old.events, filters)} | {e.id for e in select(new.events, filters)}
-    changes = diff_events(old.events, new.events, keep=kept.__contains__, path_of=path_of)
+    kept = {e.id for e in select(old, filters)} | {e.id for e in select(new, filters)}
+    changes = diff_events(old, new, keep=kept.__contains__, path_of=path_of)
     if fmt == "json":
         print_json(diff_data(changes, origin_data, target_data))
     elif fmt == "md":
@@ -105,7 +107,7 @@ def diff(
     else:
         for line in diff_text(changes, origin_name, target_name):
             out(line)
-    _warn_errors(old, origin_name)
-    _warn_errors(new, target_name)
+    _warn_errors(old_problems, origin_name)
+    _warn_errors(new_problems, target_name)
     if exit_code and not changes.empty:
         raise typer.Exit(1)

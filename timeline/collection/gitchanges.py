@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from timeline.collection.files import ACTORS_FILE as ACTORS
 from timeline.collection.gitrepo import Change, Commit, TreeFile
 from timeline.collection.gitstates import History
 from timeline.core.changes import CollectionDiff, FieldChanges, diff_events, record_values
 from timeline.core.model import Event
+from timeline.core.problems import Problem
 
 
 @dataclass(slots=True)
@@ -54,7 +56,7 @@ def commit_changes(
     with `event_id` only that event's changes (reading only blobs that may hold it)."""
     log = history.repository.changes(until.oid if until is not None else "HEAD")
     chosen = [
-        (commit, [c for c in changes if c.below != "actors.yaml"])
+        (commit, [c for c in changes if c.below != ACTORS])
         for commit, changes in log
         if (first is None or commit.day >= first) and (last is None or commit.day <= last)
     ]
@@ -84,6 +86,23 @@ def commit_changes(
             found.append(CommitChanges(commit, diff))
     history.cache.save()
     return found
+
+
+def events_changed_between(
+    history: History, old: Commit, new: Commit
+) -> tuple[list[Event], list[Event], list[Problem]]:
+    """The events of the files that differ between two commits, as they were in each
+    (shown as in the working tree), and those files' problems: all that can differ
+    between the two collections, without reading the files they share."""
+    changed = [c for c in history.repository.changed_between(old, new) if c.below != ACTORS]
+    before, after = _sides(changed)
+    history.prepare([*before, *after])
+    results = [*history.results(before, old), *history.results(after, new)]
+    history.cache.save()
+    problems = [p for result in results for p in result.problems]
+    events = [e for result in results for e in result.events]
+    split = sum(len(r.events) for r in results[: len(before)])
+    return events[:split], events[split:], problems
 
 
 def first_committed(history: History, until: Commit | None = None) -> date | None:

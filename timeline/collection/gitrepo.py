@@ -277,24 +277,41 @@ class Repository:
         width = len(self.line()[0].short)
         for listed, raw in reversed(_parse_log(out)):
             commit = named.get(listed.oid) or replace(listed, short=listed.oid[:width])
-            changes = []
-            for meta, path in raw:
-                below = path[cut:]
-                fields = meta.split(" ")
-                old_mode, new_mode, old, new = fields[0][1:], fields[1], fields[2], fields[3]
-                if not is_record_file(below):
-                    continue
-                changes.append(
-                    Change(
-                        below,
-                        None if _absent(old, old_mode) else old,
-                        None if _absent(new, new_mode) else new,
-                    )
-                )
+            changes = _changes_of(raw, cut)
             if changes:
                 result.append((commit, changes))
         self._changes[tip] = result
         return result
+
+    def changed_between(self, old: Commit, new: Commit) -> list[Change]:
+        """The record files of the collection that differ between two commits."""
+        out = self.git(
+            ["diff-tree", "-r", "-z", "--no-renames", "--no-abbrev", old.oid, new.oid, "--",
+             self.prefix or "."],
+            fail=f"cannot compare commits {old.short} and {new.short}",
+        )  # fmt: skip
+        tokens = out.decode("utf-8", "surrogateescape").split("\0")
+        raw = [(tokens[n], tokens[n + 1]) for n in range(0, len(tokens) - 1, 2)]
+        return _changes_of([(meta, path) for meta, path in raw if meta.startswith(":")],
+                           len(self.prefix))  # fmt: skip
+
+
+def _changes_of(raw: Sequence[tuple[str, str]], cut: int) -> list[Change]:
+    """Record files changed, from raw diff lines (`:modes oids status`, path from the top)."""
+    changes = []
+    for meta, path in raw:
+        below = path[cut:]
+        fields = meta.split(" ")
+        old_mode, new_mode, old, new = fields[0][1:], fields[1], fields[2], fields[3]
+        if is_record_file(below):
+            changes.append(
+                Change(
+                    below,
+                    None if _absent(old, old_mode) else old,
+                    None if _absent(new, new_mode) else new,
+                )
+            )
+    return changes
 
 
 def _absent(oid: str, mode: str) -> bool:
