@@ -592,3 +592,17 @@ def test_diff_of_two_commits_reads_only_the_files_that_differ(
     assert broken.exit_code == 0
     assert broken.stdout.splitlines()[1].startswith("- removed  4 Mar 2014  gamma")
     assert "warning: 1 file has errors in " in broken.stderr
+
+
+def test_diff_to_the_working_tree_parses_a_blob_the_files_share_once(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[bytes] = []
+    real = gitstates._parse_blob
+    monkeypatch.setattr(gitstates, "_parse_blob", lambda data, actors: parsed.append(data)
+                        or real(data, actors))  # fmt: skip
+    result = cli("diff", "HEAD~2", "--events", repo / "events", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [c["id"] for c in json.loads(result.stdout)["changed"]] == ["beta", "alpha"]
+    # the actors and gamma are the working files' bytes at the same paths: not parsed again
+    assert parsed == [alpha(status="occurred").encode(), beta("2014-02-01").encode()]

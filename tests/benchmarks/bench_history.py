@@ -154,8 +154,10 @@ def main() -> None:
 
     def diff_working_tree() -> object:  # as `timeline diff DAY`: both states read whole
         history = History.of(events)
+        cache = ContentCache(events)
+        new = load_collection(events, cache=cache)
+        history.files_cache = cache
         old = history.collection_at(history.repository.resolve(middle.isoformat()))
-        new = load_collection(events, cache=ContentCache(events))
         return diff_events(old.events, new.events)
 
     def history_of() -> object:

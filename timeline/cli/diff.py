@@ -75,8 +75,12 @@ def diff(
     prefixes = [f"{first.short}:"]
     origin_data: dict[str, Any] = {"asked": origin, "working_tree": False, **first.describe()}
     if target is None:
+        # The files first: the commit's blobs that are the same bytes are then taken from
+        # what reading them just cached, not parsed again.
+        cache = open_cache(events, not no_cache)
+        after = load_collection(events, cache=cache)
+        history.files_cache = cache
         before = history.collection_at(first)
-        after = load_collection(events, cache=open_cache(events, not no_cache))
         old, new = before.events, after.events
         old_problems, new_problems = before.problems, after.problems
         target_name = "working tree"
