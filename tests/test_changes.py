@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import ACTORS, build_tree, event_yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,3 +84,13 @@ def test_diff_partitions_the_ids(
     assert {e.id for e in diff.removed} == before - after
     assert {c.id for c in diff.changed} == before & after & retitled
     assert diff_events(new, new).empty
+
+
+@pytest.mark.parametrize(
+    "text", ["a|b [x](y) <s> &lt; *q* \\ # ~ !", "two\nlines\u2028here", "plain", "`code`"]
+)
+def test_diff_markdown_escapes_record_text_as_the_report_does(text: str) -> None:
+    from timeline.views.changes import _md
+    from timeline.views.report.render import md_text
+
+    assert _md(text) == md_text(text)

@@ -5,7 +5,6 @@ event removed and recorded again, and a record invalid in an old commit."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import ACTORS, event_yaml, tree_snapshot
 from history_example import commit, git, init
+from history_repos import EV, alpha, beta, four_days
 from typer.testing import Result
 
 from timeline.collection import gitstates
@@ -25,41 +25,11 @@ pytestmark = pytest.mark.skipif(
     shutil.which("git") is None, reason="needs the git command (apt-get install git)"
 )
 Cli = Callable[..., Result]
-EV = "events/"
-
-
-def alpha(**fields: str) -> str:
-    return event_yaml("alpha", **{"status": "scheduled", "date": "2014-03-04", **fields})
-
-
-def beta(day: str) -> str:
-    return event_yaml("beta", date=day)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A history of four days: recorded, changed, moved and removed, recorded again."""
-    repo = init(tmp_path / "repo")
-    commit(repo, "2014-03-01", "First records", {
-        EV + "actors.yaml": ACTORS,
-        EV + "a.yaml": alpha(),
-        EV + "b.yaml": beta("2014-02-01"),
-    })  # fmt: skip
-    commit(repo, "2014-03-05", "Alpha took place; gamma", {
-        EV + "a.yaml": alpha(status="occurred"),
-        EV + "c.yaml": event_yaml("gamma", date="2014-03-04", type="statement",
-                                  related="\n  - event: alpha\n    relation: follows"),
-    })  # fmt: skip
-    commit(repo, "2014-03-10", "Alpha moved into sub/; beta withdrawn", {
-        EV + "a.yaml": None,
-        EV + "sub/alpha.yaml": alpha(status="occurred"),
-        EV + "b.yaml": None,
-    }, author="Editor")  # fmt: skip
-    commit(repo, "2014-03-12", "Beta recorded again", {
-        EV + "b2.yaml": beta("2014-02-02"),
-        "notes.txt": "not part of the collection\n",
-    })  # fmt: skip
-    return repo
+    return four_days(tmp_path / "repo")
 
 
 def events_of(result: Result) -> list[str]:
@@ -371,158 +341,6 @@ def test_a_repository_without_commits(tmp_path: Path) -> None:
         Repository.around(repo / "events").resolve("2014-01-01")
 
 
-# --- reports and the page ----------------------------------------------------------------------
-
-
-def test_report_known_on_names_the_commit_and_what_was_learned(cli: Cli, repo: Path) -> None:
-    head = git(repo, "rev-parse", "HEAD").strip()
-    result = cli("report", "2014-03", "--events", repo / "events", "--known-on", "2014-03-10",
-                 "--format", "json", "-o", "march.json")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    data = json.loads(Path("march.json").read_text(encoding="utf-8"))
-    assert data["as_of"] == "2014-03-10"
-    assert data["known_on"]["asked"] == "2014-03-10"
-    assert data["known_on"]["commit"] == git(repo, "rev-parse", "HEAD~1").strip()
-    learned = data["learned"]
-    assert (learned["first"], learned["last"], learned["history_from"]) == (
-        "2014-03-01", "2014-03-10", "2014-03-01",
-    )  # fmt: skip
-    assert [(i["day"], i["change"], i["event"]) for i in learned["items"]] == [
-        ("2014-03-01", "recorded", "beta"),
-        ("2014-03-01", "recorded", "alpha"),
-        ("2014-03-05", "recorded", "gamma"),
-        ("2014-03-05", "changed", "alpha"),
-        ("2014-03-10", "changed", "alpha"),
-        ("2014-03-10", "removed", "beta"),
-    ]  # nothing of 12 March, after the commit read
-    assert learned["items"][3]["fields"] == [
-        {"name": "status", "old": "scheduled", "new": "occurred", "added": [], "removed": []}
-    ]
-    assert head not in Path("march.json").read_text(encoding="utf-8")
-
-
-def test_report_learned_in_markdown_and_html(cli: Cli, repo: Path) -> None:
-    for fmt in ("md", "html"):
-        result = cli("report", "2014-03", "--events", repo / "events", "--as-of", "2014-03-31",
-                     "--format", fmt, "--type", "meeting")  # fmt: skip
-        assert result.exit_code == 0, result.output
-        text = Path(f"reports/2014-03.{fmt}").read_text(encoding="utf-8")
-        assert "What we learned" in text
-        assert "status: scheduled → occurred" in text
-        assert "gamma" not in text.split("What we learned", 1)[1].split("Coming up", 1)[0]
-    md = Path("reports/2014-03.md").read_text(encoding="utf-8")
-    assert "3 events first recorded, 2 changed, 1 removed." in md  # beta recorded twice
-    assert "**Known on:**" not in md
-
-
-def test_a_report_on_a_period_before_the_history_has_no_learned_section(
-    cli: Cli, repo: Path
-) -> None:
-    result = cli("report", "2014-02", "--events", repo / "events", "--as-of", "2014-02-28",
-                 "--format", "json")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    data = json.loads(Path("reports/2014-02.json").read_text(encoding="utf-8"))
-    assert "learned" not in data and "known_on" not in data
-
-
-def test_render_known_on_names_the_commit_in_the_page_header(cli: Cli, repo: Path) -> None:
-    short = git(repo, "rev-parse", "--short", "HEAD~2").strip()
-    result = cli("render", "--events", repo / "events", "--known-on", "2014-03-06",
-                 "-o", "page.html")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    page = Path("page.html").read_text(encoding="utf-8")
-    assert f"Known on 2014-03-06: the collection as committed in <code>{short} (2014-03-05)" in page
-
-
-def test_replay_states_step_by_day_and_group_when_many(repo: Path, tmp_path: Path) -> None:
-    from timeline.collection.gitchanges import MAX_STATES, replay_states
-
-    states = replay_states(History.of(repo / "events", use_cache=False))
-    assert [(s.unit, s.first.isoformat(), sorted(s.ids)) for s in states] == [
-        ("day", "2014-03-01", ["alpha", "beta"]),
-        ("day", "2014-03-05", ["alpha", "beta", "gamma"]),
-        ("day", "2014-03-10", ["alpha", "gamma"]),
-        ("day", "2014-03-12", ["alpha", "beta", "gamma"]),
-    ]
-    many = init(tmp_path / "many")
-    for n in range(MAX_STATES + 5):  # one commit a day for 65 days: grouped by week
-        day = f"2014-{1 + n // 28:02d}-{1 + n % 28:02d}"
-        commit(many, day, f"Event {n}", {f"events/e{n}.yaml": event_yaml(f"e{n}")})
-    weekly = replay_states(History.of(many / "events", use_cache=False))
-    assert {s.unit for s in weekly} == {"week"} and len(weekly) <= MAX_STATES
-    assert len(weekly[-1].ids) == MAX_STATES + 5
-
-
-@pytest.mark.browser
-def test_the_replay_control_steps_through_the_history(
-    cli: Cli, tmp_path: Path, browser: object
-) -> None:
-    from history_example import build_example
-
-    repo = build_example(tmp_path / "news")
-    result = cli("render", "--events", repo / "events", "--history", "-o", "page.html",
-                 "--as-of", "2014-09-30")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    page = browser.new_page()  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto((tmp_path / "page.html").as_uri(), wait_until="load")
-    page.wait_for_selector("#timeline .main-svg", timeout=15000)
-    assert page.inner_text("#replay-label").startswith("Known on 15 Sep 2014")
-    selected = """() => document.getElementById("timeline").data
-        .filter(t => t.meta === "events" || t.meta === "open")
-        .map(t => t.selectedpoints)"""
-    assert all(s is None for s in page.evaluate(selected))
-    page.evaluate("""() => { const s = document.getElementById("replay-step");
-        s.value = "0"; s.dispatchEvent(new Event("input")); }""")
-    assert page.inner_text("#replay-label").startswith("Known on 17 Feb 2014")
-    assert page.inner_text("#replay-label").endswith(": 2 events")
-    kept = page.evaluate(selected)
-    assert sum(len(s) for s in kept) == 2  # the inquiry and its report: one glyph each
-    assert "recorded UN Commission of Inquiry issues its report" in page.inner_text("#replay-notes")
-    page.click("#replay-play")
-    assert page.get_attribute("#replay-play", "aria-pressed") == "true"
-    page.wait_for_function("document.getElementById('replay-step').value === '3'", timeout=10000)
-    assert errors == []
-    page.close()
-
-
-def test_the_readme_worked_example_prints_what_the_readme_says(
-    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """If this fails after an intended change (to the code or to the bundled records),
-    run the README's worked example and paste what it prints. Commit hashes are compared
-    as hashes only: they change with any byte of the bundled records."""
-    import history_example
-    from helpers import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### A worked example\n", 1)[1].split("\n## ", 1)[0]
-    block = section.split("```console\n", 1)[1].split("```", 1)[0]
-    build, *commands = block.split("$ ")[1:]
-    line, printed = build.rstrip("\n").split("\n")
-    assert line == "python tests/history_example.py /tmp/news && cd /tmp/news"
-    assert history_example.main([str(tmp_path / "news")]) == 0
-    monkeypatch.chdir(tmp_path / "news")
-    assert printed == "built /tmp/news: 4 commits"
-    for command in commands:
-        line, *expected = command.rstrip("\n").split("\n")
-        words = line.split()
-        assert words[0] == "timeline"
-        result = cli(*words[1:])
-        assert result.exit_code == 0, result.output
-        assert masked(result.stdout.splitlines()) == masked(expected), line
-    report = (tmp_path / "news" / "reports" / "2014-09.md").read_text(encoding="utf-8")
-    excerpt = section.split("```markdown\n", 1)[1].split("```", 1)[0]
-    for paragraph in excerpt.strip().split("\n\n"):
-        assert masked([paragraph])[0] in masked([report])[0]
-
-
-def masked(lines: list[str]) -> list[str]:
-    """Lines with short commit hashes replaced by a mark."""
-    return [re.sub(r"\b[0-9a-f]{7}\b", "HASH", line) for line in lines]
-
-
 def test_a_day_before_the_collection_was_first_committed(cli: Cli, tmp_path: Path) -> None:
     repo = init(tmp_path / "repo")
     commit(repo, "2014-01-05", "Start the project", {"README.md": "notes\n"})
@@ -543,16 +361,6 @@ def test_the_users_git_settings_do_not_change_what_is_read(cli: Cli, repo: Path)
     versions = json.loads(result.stdout)
     assert [v["change"] for v in versions] == ["recorded", "changed", "changed"]
     assert len(versions[0]["short"]) == 12
-
-
-@pytest.mark.parametrize(
-    "text", ["a|b [x](y) <s> &lt; *q* \\ # ~ !", "two\nlines\u2028here", "plain", "`code`"]
-)
-def test_diff_markdown_escapes_record_text_as_the_report_does(text: str) -> None:
-    from timeline.views.changes import _md
-    from timeline.views.report.render import md_text
-
-    assert _md(text) == md_text(text)
 
 
 def test_blobs_equal_to_working_files_come_from_the_content_cache(
