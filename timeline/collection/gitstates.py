@@ -114,17 +114,19 @@ class History:
     root: Path
     cache: BlobCache
     decoder: Decoder
-    #: The working tree's content cache (where caching is on): a blob whose bytes are a
-    #: working file's, already parsed there, is taken from it rather than parsed again.
+    #: The working tree's content cache (where caching is on; opened when first needed,
+    #: from `files_folder`): a blob whose bytes are a working file's, already parsed
+    #: there, is taken from it rather than parsed again.
     files_cache: ContentCache | None = None
+    files_folder: Path | None = None
 
     @classmethod
     def of(cls, root: Path, *, use_cache: bool = True) -> History:
         """The history of the collection folder `root` (a `GitError` outside git)."""
         repository = Repository.around(root)
         folder = default_cache_dir() if use_cache else None
-        files = ContentCache(root, folder) if folder is not None and root.is_dir() else None
-        return cls(repository, root, BlobCache(repository, folder), Decoder(), files)
+        files = folder if folder is not None and root.is_dir() else None
+        return cls(repository, root, BlobCache(repository, folder), Decoder(), None, files)
 
     def display(self, below: str, commit: Commit | None = None) -> str:
         """A file as messages name it: `SHORT:events/a.yaml` in a commit (what `git show`
@@ -164,6 +166,9 @@ class History:
     def _from_files(self, file: TreeFile, data: bytes) -> Parsed | None:
         """A blob as the content cache parsed it, if its bytes are those of the working
         tree's file at the same path when that file was last read."""
+        if self.files_cache is None and self.files_folder is not None:
+            self.files_cache = ContentCache(self.root, self.files_folder)
+            self.files_folder = None
         if self.files_cache is None:
             return None
         path, display = self.root / file.below, self.display(file.below)
