@@ -99,6 +99,7 @@ def test_outside_git_is_one_line_and_exit_2(cli: Cli, tmp_path: Path) -> None:
         ("validate", "--known-on", "HEAD"),
         ("diff", "HEAD"),
         ("history", "alpha"),
+        ("render", "--history", "-o", "page.html"),
     ):
         result = cli(*args, "--events", tmp_path / "plain" / "events")
         assert result.exit_code == 2, result.output
