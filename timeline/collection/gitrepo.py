@@ -357,5 +357,12 @@ def _run(args: Sequence[str], *, cwd: Path, fail: str, stdin: bytes | None = Non
     except OSError as error:
         raise GitError(f"cannot run git ({error.strerror})") from None
     if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = said[0].removeprefix("fatal: ") if said else ""
+        # git's own reason where it says more than our message (a repository of another
+        # user that safe.directory does not admit, a damaged object); never the plain
+        # "not a git repository" that the message already says
+        if reason and "not a git repository" not in reason:
+            raise GitError(f"{fail} (git: {reason})")
         raise GitError(fail)
     return done.stdout
