@@ -415,3 +415,20 @@ def test_diff_to_the_working_tree_parses_a_blob_the_files_share_once(
     assert [c["id"] for c in json.loads(result.stdout)["changed"]] == ["beta", "alpha"]
     # the actors and gamma are the working files' bytes at the same paths: not parsed again
     assert parsed == [alpha(status="occurred").encode(), beta("2014-02-01").encode()]
+
+
+def test_unusual_names_and_hostile_subjects(cli: Cli, tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    commit(repo, "2014-03-01", "Plain", {EV + "actors.yaml": ACTORS,
+                                         EV + "é vent/a b.yaml": alpha()})  # fmt: skip
+    commit(repo, "2014-03-02", "Done \x1b[31mred\u202e", {EV + "é vent/a b.yaml": alpha(
+        status="occurred")}, author="Ann \u202eO")  # fmt: skip
+    text = cli("history", "alpha", "--events", repo / "events")
+    assert text.exit_code == 0, text.output
+    assert "\x1b" not in text.stdout and "\u202e" not in text.stdout
+    assert "Done \\x1b[31mred\\u202e" in text.stdout
+    data = json.loads(cli("history", "alpha", "--events", repo / "events", "--format",
+                          "json").stdout)  # fmt: skip
+    assert data[1]["subject"] == "Done \x1b[31mred\u202e" and data[1]["author"] == "Ann \u202eO"
+    listed = cli("list", "--events", repo / "events", "--known-on", "HEAD", "--format", "json")
+    assert json.loads(listed.stdout)[0]["path"].endswith(":repo/events/é vent/a b.yaml")
