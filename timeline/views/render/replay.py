@@ -32,7 +32,7 @@ def _label(state: ReplayState) -> str:
 
 def replay_payload(states: Sequence[ReplayState], events: Sequence[Event]) -> str:
     """The states as JSON for the page: label, commit, the numbers (in the figure's event
-    list) of the events known then, and notes on what the step changed. `<` is escaped so
+    list) of the page's events known then and how many, and notes on what the step changed. `<` is escaped so
     that nothing in it can end the script element."""
     numbers = {event.id: n for n, event in enumerate(events)}
     data = []
@@ -40,13 +40,14 @@ def replay_payload(states: Sequence[ReplayState], events: Sequence[Event]) -> st
         notes = [f"{change} {event.title}" for change, event in state.steps]
         if len(notes) > MAX_NOTES:
             notes = [*notes[: MAX_NOTES - 1], f"and {len(notes) - MAX_NOTES + 1} more"]
+        known = sorted(numbers[i] for i in state.ids if i in numbers)
         data.append(
             {
                 "label": _label(state),
                 "commit": state.commit.short,
                 "day": state.commit.day.isoformat(),
-                "known": sorted(numbers[i] for i in state.ids if i in numbers),
-                "count": len(state.ids),
+                "known": known,  # of the page's events, those known then
+                "count": len(known),
                 "notes": notes,
             }
         )
