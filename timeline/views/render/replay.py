@@ -32,8 +32,8 @@ def _label(state: ReplayState) -> str:
 
 def replay_payload(states: Sequence[ReplayState], events: Sequence[Event]) -> str:
     """The states as JSON for the page: label, commit, the numbers (in the figure's event
-    list) of the page's events known then and how many, and notes on what the step changed. `<` is escaped so
-    that nothing in it can end the script element."""
+    list) of the page's events known then and how many, and notes on what the step
+    changed. `<` is escaped so that nothing in it can end the script element."""
     numbers = {event.id: n for n, event in enumerate(events)}
     data = []
     for state in states:
