@@ -108,17 +108,17 @@ def test_csv_round_trips_through_the_csv_module() -> None:
     rows = read_csv(export_csv([TRICKY, open_ended], collection_of(TRICKY, open_ended)))
     assert rows[0] == {
         "id": "tricky", "title": 'Talks, "round 2"; <b>bold</b> & more',
-        "start": "2014-09-22", "end": "2014-09-26", "precision": "day",
+        "date": "2014-09-22/2014-09-26", "start": "2014-09-22", "end": "2014-09-26", "precision": "day",
         "label": "22–26 Sep 2014", "type": "meeting", "status": "scheduled",
         "actors": "kerry;yun", "location": "New York, NY", "country": "US",
-        "tags": "human-rights;unga-69", "source_urls": "https://example.org/a?b=1&c=2",
+        "summary": TRICKY.summary or "", "tags": "human-rights;unga-69", "source_urls": "https://example.org/a?b=1&c=2",
         "path": "events/tricky.yaml",
     }  # fmt: skip
     assert rows[1]["location"] == 'Line one\nline two, "x"'
     assert rows[1]["end"] == "" and rows[1]["label"] == "c. Sep 2014 – ongoing"
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "'"])
 def test_csv_defuses_formulas(start: str) -> None:
     # A title is one line, so it cannot hold a CR; a location's name can.
     title = f'{start}HYPERLINK("http://evil")' if start != "\r" else "Plain"

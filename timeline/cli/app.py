@@ -302,16 +302,22 @@ def fail(message: str, code: int = 1) -> NoReturn:
 _LEVEL_STYLE = {"error": "\x1b[1;31merror\x1b[0m", "warning": "\x1b[1;33mwarning\x1b[0m"}
 
 
-def print_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
-    """Every problem as one line (at most 100 per file), coloured on a terminal."""
+def print_problems(
+    problems: Sequence[Problem],
+    *,
+    err: bool = False,
+    place: Callable[[Problem], str] | None = None,
+) -> None:
+    """Every problem as one line (at most 100 per file), coloured on a terminal; `place`
+    names where a problem is when `path:line:column` does not (a workbook's cell)."""
     kept, left_out = cap_per_file(problems)
     stream = sys.stderr if err else sys.stdout
     colour = stream.isatty()
     for problem in kept:
         level = _LEVEL_STYLE[problem.level] if colour else problem.level
+        where = place(problem) if place else f"{problem.path}:{problem.line}:{problem.column}"
         stream.write(
-            f"{terminal_safe(problem.path)}:{problem.line}:{problem.column}: {level}: "
-            f"{terminal_safe(problem.message)} [{problem.code}]\n"
+            f"{terminal_safe(where)}: {level}: {terminal_safe(problem.message)} [{problem.code}]\n"
         )
     for path, count in sorted(left_out.items()):
         stream.write(terminal_safe(f"{path}: {count} more problems not shown") + "\n")

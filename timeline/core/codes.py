@@ -23,6 +23,8 @@ class Code(NamedTuple):
     fix: str
     #: Reported only by `timeline add`, about the draft it files.
     only_add: bool = False
+    #: Reported only by `timeline import`, about the sheet it reads.
+    only_import: bool = False
 
 
 #: Every code, in the reference's order. A declarative table: long by nature.
@@ -237,6 +239,56 @@ CODES: dict[str, Code] = {
             "the event would not read back exactly as given (a bug)",
             "report it with the event",
             only_add=True,
+        ),
+        Code(
+            "not-a-sheet",
+            "error",
+            "the file cannot be read as a sheet: not a workbook, a damaged or zip-bomb "
+            "workbook, broken CSV quoting, no visible or non-empty sheet",
+            "save it again from the spreadsheet program, as XLSX, ODS or CSV UTF-8",
+            only_import=True,
+        ),
+        Code(
+            "unknown-column",
+            "warning",
+            "columns whose header names no field (named in one warning; not read)",
+            "rename the header, or `--map COLUMN=FIELD`",
+            only_import=True,
+        ),
+        Code(
+            "cell-too-long",
+            "error",
+            "a cell over 32,767 characters (a spreadsheet cell's limit)",
+            "shorten it",
+            only_import=True,
+        ),
+        Code(
+            "formula-text",
+            "error",
+            "a cell holds a formula (`=HYPERLINK(...)`), not a value",
+            "save the sheet with its values, or start the text with `'`",
+            only_import=True,
+        ),
+        Code(
+            "control-character",
+            "error",
+            "a cell holds a control character (U+0000 to U+001F but tab and line breaks)",
+            "delete it",
+            only_import=True,
+        ),
+        Code(
+            "skipped-row",
+            "warning",
+            "a TimelineJS `title` or `era` slide: not an event, not imported",
+            "nothing, or delete the row",
+            only_import=True,
+        ),
+        Code(
+            "import-conflict",
+            "error",
+            "a row's id is an event of the collection with other content",
+            "`--update` to change that record, or another id",
+            only_import=True,
         ),
     )
 }

@@ -253,3 +253,31 @@ def _explain(error: OSError, path: Path) -> str:
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason += ": check the folder's permissions"
     return f"cannot write {str(path)!r} ({reason}); nothing was written"
+
+
+def write_changes(
+    created: Sequence[tuple[Path, bytes]], replaced: Sequence[tuple[Path, bytes, bytes]]
+) -> list[Path]:
+    """Create new files and replace others (`(path, old bytes, new bytes)`), all or none.
+
+    On a failure the files created are removed and those replaced get their old bytes
+    back before WriteError is raised.
+    """
+    written = write_new_files(created)
+    done: list[tuple[Path, bytes]] = []
+    try:
+        for path, old, new in replaced:
+            write_atomic(path, new, overwrite=True)
+            done.append((path, old))
+    except WriteError as error:
+        left = _roll_back(written, [])
+        for path, old in reversed(done):
+            try:
+                write_atomic(path, old, overwrite=True)
+            except WriteError:
+                left.append(path)
+        if left:
+            names = ", ".join(repr(str(path)) for path in left)
+            raise WriteError(f"{error}; could not undo {names}: check them by hand") from None
+        raise
+    return [*written, *(path for path, _ in done)]

@@ -26,8 +26,8 @@ Format = Literal["json", "jsonl", "csv", "ics", "timelinejs"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
 CSV_COLUMNS = (
-    "id", "title", "start", "end", "precision", "label", "type", "status", "actors",
-    "location", "country", "tags", "source_urls", "path",
+    "id", "title", "date", "start", "end", "precision", "label", "type", "status", "actors",
+    "location", "country", "summary", "tags", "source_urls", "path",
 )  # fmt: skip
 
 #: iCalendar has no "proposed" or "postponed": both are not yet firm, so TENTATIVE.
@@ -42,7 +42,8 @@ ICS_PRODID = "-//timeline//timeline export//EN"
 UID_DOMAIN = "timeline"
 
 # A spreadsheet runs a cell beginning with one of these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell that starts with `'` gets one more, so that `timeline import` can undo the escape.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def export_json(events: Sequence[Event], collection: Collection) -> str:
@@ -64,7 +65,9 @@ def export_csv(events: Sequence[Event], collection: Collection) -> str:
     """One row per event with flat columns; lists joined with `;`, formulas defused.
 
     Actors are given by id (like tags, they are keys to join on); quoting of commas,
-    quotes and newlines is the csv module's, rows end in CRLF as RFC 4180 says.
+    quotes and newlines is the csv module's, rows end in CRLF as RFC 4180 says. `date` is
+    the record's own date expression (start, end and precision alone lose `~`, `?` and
+    mixed precision), so that `timeline import` reads the rows back as the same records.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -73,11 +76,11 @@ def export_csv(events: Sequence[Event], collection: Collection) -> str:
         span = event.date
         location = event.location
         row = (
-            event.id, event.title, span.start.isoformat(),
+            event.id, event.title, span.text, span.start.isoformat(),
             span.end.isoformat() if span.end else "", span.precision, span.label,
             event.type, event.status, ";".join(event.actor_ids()),
             location.name if location else "", location.country if location else "",
-            ";".join(event.tags), ";".join(s.url for s in event.sources if s.url),
+            event.summary, ";".join(event.tags), ";".join(s.url for s in event.sources if s.url),
             event.path,
         )  # fmt: skip
         writer.writerow([_cell(value) for value in row])

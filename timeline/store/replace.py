@@ -1,0 +1,92 @@
+"""Records changed in place, for `timeline import --update`: only the changed keys' lines.
+
+Like `timeline update`, the edit is made on the text: ruamel.yaml's composer finds each
+changed key of the event, and only its lines are rewritten (in canonical form); comments,
+quoting and other keys, events and documents keep every byte. The result is read back and
+must hold exactly the intended records before it may be written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from timeline.collection.reading import read_bytes
+from timeline.core.model import EVENT_KEYS, Event
+from timeline.store.canonical import dump_yaml, event_record
+from timeline.store.edit import EditError, _after_line, _event_node, _last_end, _same_place
+
+_BOM = "\ufeff"
+
+
+def _block(key: str, value: object, indent: int, newline: str, *, first: bool) -> str:
+    """`key: value` as canonical YAML, each line indented by `indent` (but the first
+    when it goes where the old key started)."""
+    lines = dump_yaml({key: value}).rstrip("\n").split("\n")
+    pad = " " * indent
+    shifted = [
+        line if (number == 0 and first) or not line else pad + line
+        for number, line in enumerate(lines)
+    ]
+    return newline.join(shifted) + newline
+
+
+def splice_event(text: str, old: Event, new: Event) -> str:
+    """The text with the keys of `old` that differ in `new` rewritten (added at the end of
+    the event when it had no such key, removed when `new` has no value)."""
+    node = _event_node(text, old)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    entries = {key.value: (key, value) for key, value in node.value}
+    before, after = event_record(old), event_record(new)
+    key_column = node.value[0][0].start_mark.column
+    edits: list[tuple[int, int, str]] = []
+    added = ""
+    for key in EVENT_KEYS:
+        if before.get(key) == after.get(key):
+            continue
+        if key in entries:
+            key_node, value_node = entries[key]
+            start = key_node.start_mark.index
+            end = _after_line(text, _last_end(value_node))
+            if key in after:
+                replacement = _block(key, after[key], key_column, newline, first=True)
+            else:  # the whole line goes, its indentation too
+                start = text.rfind("\n", 0, start) + 1
+                replacement = ""
+            edits.append((start, end, replacement))
+        elif key in after:
+            added += _block(key, after[key], key_column, newline, first=False)
+    if added:
+        at = _after_line(text, _last_end(node))
+        prefix = "" if at == 0 or text[at - 1] == "\n" else newline
+        edits.append((at, at, prefix + added))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def replace_events(data: bytes, display: str, changes: Sequence[tuple[Event, Event]]) -> bytes:
+    """The file's new bytes with each `(old, new)` pair's record changed in place.
+
+    Raises EditError when the file cannot be edited so (flow style, problems in the file)
+    or when the result would not read back as exactly the intended records.
+    """
+    before = read_bytes(data, display)
+    if before.problems:
+        raise EditError(f"{display} has problems; fix them (see 'timeline validate') first")
+    text = data.decode("utf-8")
+    bom = text.startswith(_BOM)
+    text = text.removeprefix(_BOM)
+    for old, new in changes:
+        text = splice_event(text, old, new)
+    new_data = ((_BOM if bom else "") + text).encode("utf-8")
+    after = read_bytes(new_data, display)
+    expected = []
+    for record in before.events:
+        replacement = next((new for old, new in changes if _same_place(old, record)), record)
+        expected.append(replacement.model_dump())
+    if after.problems or [event.model_dump() for event in after.events] != expected:
+        raise EditError(
+            f"could not change {display} in place without changing more than the sheet "
+            "says (an unusual layout?); edit the record by hand, or rewrite it in block style"
+        )
+    return new_data
