@@ -18,7 +18,7 @@ from timeline.cli import app
 
 COMMANDS = [
     "validate", "list", "show", "render", "report", "add", "new", "update", "export", "schema",
-    "diff", "history",
+    "diff", "history", "import",
 ]  # fmt: skip
 
 
