@@ -34,6 +34,10 @@ TRICKY = ["=1+1", "+1", "-", "@x", "'quoted'", "'=x", "a,b", 'say "hi"', "x;y", 
           "trail ", "\tTab", "é 日本 🙂", "\u202eevil", "NO", "2014", "\u2028"]  # fmt: skip
 
 
+DATES = ["2014", "2014-09", "2014-09~", "2014?", "2014-09-13%", "2014-09-22/2014-09-30",
+         "2013~/2014-02", "2014-09-22/..", "2014/2015-03?"]  # fmt: skip
+
+
 def _cell_safe(text: str) -> bool:
     return all(ch in "\t\n" or unicodedata.category(ch) != "Cc" for ch in text)
 
@@ -48,9 +52,7 @@ one_line = text.map(lambda s: "".join(" " if c in LINE_BREAKS else c for c in s)
 )
 slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}", fullmatch=True)
 date_expression = st.one_of(
-    st.sampled_from(["2014", "2014-09", "2014-09~", "2014?", "2014-09-13%",
-                     "2014-09-22/2014-09-30", "2013~/2014-02", "2014-09-22/..",
-                     "2014/2015-03?"]),  # fmt: skip
+    st.sampled_from(DATES),
     st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)),
     st.integers(1000, 9999),
 )

@@ -6,8 +6,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from timeline.collection.sheets import CellValue, Sheet, SheetError, column_letters
-from timeline.core.problems import Problem, closest
+from timeline.core.problems import Problem
 
 #: The fields a column can fill, as `--map` and `--set` name them.
 FIELDS: tuple[str, ...] = (
@@ -128,7 +130,8 @@ def match_columns(sheet: Sheet, mapping: Mapping[str, str]) -> Columns | None:
         target = chosen.get(key) or (None if key in derived else table.get(key))
         if target is None:
             if key not in derived:
-                near = closest(key, table)
+                found = process.extractOne(key, list(table), scorer=fuzz.ratio, score_cutoff=80)
+                near = None if found is None else found[0]
                 unknown.append(f"{name!r}" + (f" (did you mean {near!r}?)" if near else ""))
             continue
         if target == IGNORE:

@@ -133,7 +133,7 @@ def read_csv(data: bytes, display: str) -> SheetRead:
     reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
     number = 0
     try:
-        for number, row in enumerate(reader, 1):  # noqa: B007  (read after the loop)
+        for number, row in enumerate(reader, 1):
             cells: list[CellValue] = [cell if cell.strip() else None for cell in row]
             if any(cell is not None for cell in cells):
                 sheet.rows.append((number, cells))
