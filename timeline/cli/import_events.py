@@ -142,29 +142,33 @@ def _import(
     from timeline.collection.sheets import read_sheet
     from timeline.store.atomic import write_changes
     from timeline.store.edit import plan_new_files, read_record_file
-    from timeline.store.replace import replace_events
+    from timeline.store.importing import new_paths, replace_events
 
     read = read_sheet(source, display_path(source), sheet_name)
     collection = load_collection(events)
     plan = plan_import(collection, read, *options, day, update=update)
+    paths: list[Path] = []
     created: list[tuple[Path, bytes]] = []
     replaced: list[tuple[Path, bytes, bytes]] = []
     if not has_errors(plan.problems):
-        planned, plan_problems = plan_new_files(events, plan.added)
+        if write:  # the YAML of each new file, read back before it may be written
+            planned, plan_problems = plan_new_files(events, plan.added)
+            created = [(item.path, item.data) for item in planned]
+            paths = [item.path for item in planned]
+        else:
+            paths, plan_problems = new_paths(events, plan.added)
         plan.problems += plan_problems
-        created = [(item.path, item.data) for item in planned]
         by_file: dict[str, list[tuple[Event, Event]]] = {}
         for change in plan.changed if update else []:
             by_file.setdefault(change.old.path, []).append((change.old, change.new))
         for path, pairs in by_file.items():
             old_data = read_record_file(Path(path), path)
-            new_data = replace_events(old_data, path, pairs)
-            replaced.append((Path(path), old_data, new_data))
+            replaced.append((Path(path), old_data, replace_events(old_data, path, pairs)))
     for note in plan.notes:
         out(f"note: {note}", err=True)
     sheet = plan.sheet
     print_problems(plan.problems, err=True, place=_placer(sheet))
-    _show(plan, created, update)
+    _show(plan, paths, update)
     if has_errors(plan.problems):
         fail("nothing was written; fix the problems above and run again")
     if not write:
@@ -183,15 +187,14 @@ def _placer(sheet: Sheet | None) -> Callable[[Problem], str]:
     return place
 
 
-def _show(plan: ImportPlan, created: list[tuple[Path, bytes]], update: bool) -> None:
+def _show(plan: ImportPlan, paths: list[Path], update: bool) -> None:
     """What the import adds and changes, a line each, and the counts."""
     sheet = plan.sheet
     if sheet is None:
         return
-    made = zip(plan.added, created, strict=False)
-    paths = {event.id: display_path(path) for event, (path, _) in made}
+    shown = {path.stem: display_path(path) for path in paths}
     for event in plan.added:
-        where = f" as {paths[event.id]}" if event.id in paths else ""
+        where = f" as {shown[event.id]}" if event.id in shown else ""
         out(f"add {event.id} ({sheet.place(event.line, event.column)}){where}")
     for change in plan.changed:
         verb = "update" if update else "conflict:"

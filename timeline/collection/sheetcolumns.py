@@ -130,8 +130,8 @@ def match_columns(sheet: Sheet, mapping: Mapping[str, str]) -> Columns | None:
         target = chosen.get(key) or (None if key in derived else table.get(key))
         if target is None:
             if key not in derived:
-                found = process.extractOne(key, list(table), scorer=fuzz.ratio, score_cutoff=80)
-                near = None if found is None else found[0]
+                like = process.extractOne(key, list(table), scorer=fuzz.ratio, score_cutoff=80)
+                near = None if like is None else like[0]
                 unknown.append(f"{name!r}" + (f" (did you mean {near!r}?)" if near else ""))
             continue
         if target == IGNORE:

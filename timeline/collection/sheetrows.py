@@ -29,6 +29,8 @@ MAX_CELL_CHARS = 32_767
 ESCAPED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 _SPLIT = re.compile(r"[;\n]+")
 _SLUG = re.compile(SLUG_PATTERN)
+#: Unicode's control characters (category Cc) but tab and line feed.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TAG_SPLIT = re.compile(r"[;,\n]+")
 _MONTH_NAMES = {
     name: number
@@ -115,8 +117,9 @@ class _Row:
             )
             return None, column
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-        bad = next((ch for ch in value if _is_control(ch)), None)
-        if bad is not None:
+        found = None if value.isprintable() else _CONTROL.search(value)
+        if found is not None:
+            bad = found.group()
             self.problem(
                 "control-character",
                 "error",
@@ -127,10 +130,6 @@ class _Row:
             )
             return None, column
         return value, column
-
-
-def _is_control(char: str) -> bool:
-    return char not in "\t\n" and unicodedata.category(char) == "Cc"
 
 
 def _as_text(value: CellValue) -> str:
