@@ -108,7 +108,8 @@ def test_csv_round_trips_through_the_csv_module() -> None:
     rows = read_csv(export_csv([TRICKY, open_ended], collection_of(TRICKY, open_ended)))
     assert rows[0] == {
         "id": "tricky", "title": 'Talks, "round 2"; <b>bold</b> & more',
-        "date": "2014-09-22/2014-09-26", "start": "2014-09-22", "end": "2014-09-26", "precision": "day",
+        "date": "2014-09-22/2014-09-26", "start": "2014-09-22", "end": "2014-09-26",
+        "precision": "day",
         "label": "22–26 Sep 2014", "type": "meeting", "status": "scheduled",
         "actors": "kerry;yun", "location": "New York, NY", "country": "US",
         "summary": TRICKY.summary or "", "tags": "human-rights;unga-69", "source_urls": "https://example.org/a?b=1&c=2",

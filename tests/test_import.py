@@ -283,10 +283,10 @@ def test_timelinejs_template(tree: Tree, cli: Cli, tmp_path: Path) -> None:
     assert lines(result.stderr)[:3] == [
         "note: the TimelineJS template: Headline is the title, Text the summary, Media (a "
         "web link) a source, Group a tag; title and era slides are not events",
-        "book.xlsx[od1]!A1: error: the sheet has no column for 'status', which every event "
-        "needs; add a column 'status', or give one value for every row with --set "
+        "book.xlsx[od1]!A1: error: the sheet has no column for 'status', which every new "
+        "event needs; add a column 'status', or give one value for every row with --set "
         "status=occurred [missing-field]",
-        "book.xlsx[od1]!A1: error: the sheet has no column for 'type', which every event "
+        "book.xlsx[od1]!A1: error: the sheet has no column for 'type', which every new event "
         "needs; add a column 'type', or give one value for every row with --set type=other "
         "[missing-field]",
     ]
@@ -543,3 +543,50 @@ def test_a_failed_write_leaves_everything_as_it_was(
     assert result.exit_code == 1
     assert "error: cannot write (disk full)" in result.stderr
     assert tree_snapshot(events) == before
+
+
+def test_formulas_are_read_as_their_cached_values_never_run(
+    tree: Tree, cli: Cli, tmp_path: Path
+) -> None:
+    rows = [
+        ["title", "date", "type", "status"],
+        ['=UPPER("talks")', "2014", "vote", "occurred"],
+        ['=UPPER("never computed")', "2015", "vote", "occurred"],
+    ]
+    path = workbook(tmp_path, rows)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    cached = '<c r="A2" t="str"><f>UPPER("talks")</f><v>Talks, as last computed</v></c>'
+    sheet_xml = sheet_xml.replace('<c r="A2"><f>UPPER("talks")</f><v /></c>', cached)
+    assert cached in sheet_xml
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    events = tree({"actors.yaml": REGISTRY})
+    result = run(cli, events, path)
+    assert result.exit_code == 1
+    assert "add talks-as-last-computed (book.xlsx[Events]!A2)" in result.stdout
+    assert (
+        "book.xlsx[Events]!A3: error: title: the cell is empty; fill it in, or give --set "
+        "title=VALUE for every row without one [missing-field]"
+    ) in result.stderr
+
+
+def test_a_sheet_of_ids_and_statuses_records_news(tree: Tree, cli: Cli, tmp_path: Path) -> None:
+    events = tree({
+        "actors.yaml": REGISTRY,
+        "2014/a.yaml": event_yaml("a", status="scheduled"),
+        "2014/b.yaml": event_yaml("b", status="scheduled"),
+    })  # fmt: skip
+    path = sheet(tmp_path, "id,status\na,occurred\nb,scheduled\n")
+    result = run(cli, events, path, "--update", "--write")
+    assert result.exit_code == 0, result.output
+    assert "update a (events/2014/a.yaml): status" in result.stdout
+    assert "0 events to add, 1 to update, 1 unchanged" in result.stdout
+    assert (events / "2014" / "a.yaml").read_text() == event_yaml("a", status="occurred")
+    result = run(cli, events, sheet(tmp_path, "id,status\nnew,occurred\n"))
+    assert result.exit_code == 1
+    assert "sheet.csv:1:1: error: the sheet has no column for 'date', which every new event" \
+        in result.stderr  # fmt: skip

@@ -138,7 +138,65 @@ def measure(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     figures["safe_load"], _ = _timed(
         lambda: _parse_all(files, lambda t: list(yaml.safe_load_all(t)))
     )
+    if count <= IMPORT_MAX_ROWS:
+        figures["import_dry_run"] = best(lambda: measure_import(root, folder, count))
     return figures
+
+
+#: The import is measured up to this many rows (a team's tracker, not an archive's).
+IMPORT_MAX_ROWS = 10_000
+
+
+def workbook_of(root: Path, book: Path) -> None:
+    """The collection's events as an XLSX sheet of the CSV export's columns (with the
+    dates as date cells where a record's date is a day), as a team's tracker would hold
+    them."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from timeline.collection.pipeline import load_collection
+    from timeline.views.export import export_csv
+
+    collection = load_collection(root)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Events")
+    text = export_csv(collection.events, collection)
+    for number, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
+        cells: list[Any] = list(row)
+        if number and len(row[2]) == 10 and row[2][4] == "-":
+            cells[2] = date.fromisoformat(row[2])
+        sheet.append(cells)
+    workbook.save(book)
+
+
+def measure_import(root: Path, folder: Path, count: int) -> tuple[float, Any]:
+    """`timeline import` of the collection's events as a workbook, a dry run into an empty
+    collection with the same actors: read the sheet, load, plan, check, and plan paths."""
+    from timeline.collection.importing import plan_import
+    from timeline.collection.pipeline import load_collection
+    from timeline.collection.sheets import read_sheet
+    from timeline.store.importing import new_paths
+
+    book = folder / f"events-{count}.xlsx"
+    if not book.exists():
+        workbook_of(root, book)
+    empty = folder / f"empty-{count}"
+    empty.mkdir(exist_ok=True)
+    shutil.copy(root / "actors.yaml", empty / "actors.yaml")
+
+    def dry_run() -> int:
+        read = read_sheet(book, book.name)
+        plan = plan_import(load_collection(empty), read, {}, {}, AS_OF)
+        paths, _ = new_paths(empty, plan.added)
+        errors = [p for p in plan.problems if p.level == "error"]
+        assert len(paths) == count and not errors, errors[:3]
+        return len(paths)
+
+    elapsed, added = _timed(dry_run)
+    gc.collect()
+    return elapsed, added
 
 
 def measure_render(count: int, folder: Path, repeat: int) -> dict[str, Any]:
@@ -270,6 +328,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     line("warm validate, nothing changed", [_seconds(r["warm"]) for r in rows])
     line("warm validate, another as-of day", [_seconds(r["warm_other_day"]) for r in rows])
     line("warm validate, one file changed", [_seconds(r["warm_one_changed"]) for r in rows])
+    line("import dry run, workbook of the same events",
+         [_seconds(r.get("import_dry_run")) for r in rows])  # fmt: skip
     line("render (warm cache)", [r.get("render_note") or _seconds(r["render_warm"]) for r in rows])
     line("HTML size", ["-" if r["html_bytes"] is None else f"{r['html_bytes'] / 1e6:.1f} MB"
                        for r in rows])  # fmt: skip
@@ -285,6 +345,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     line("another day / cold", [_ratio(r["warm_other_day"], r["cold"]) for r in rows])
     line("one changed / cold (goal ≤ 0.1)", [_ratio(r["warm_one_changed"], r["cold"])
                                              for r in rows])  # fmt: skip
+    line("import dry run / cold (goal ≤ 2)",
+         [_ratio(r.get("import_dry_run"), r["cold"]) for r in rows])  # fmt: skip
     line("render warm / cold (goal ≤ 0.5)", [_ratio(r["render_warm"], r["cold"]) for r in rows])
     growth = ["-"] + [_ratio(b["cold"], a["cold"]) for a, b in itertools.pairwise(rows)]
     line("cold / previous size's cold (goal ≤ 11 for 10x)", growth)

@@ -118,22 +118,22 @@ def plan_import(
         return plan
     plan.problems += columns.problems
     plan.notes += columns.notes
+    rows, row_problems = sheet_events(sheet, columns, defaults, collection.actors,
+                                      collection.event_index)  # fmt: skip
+    plan.problems += row_problems
     for key in REQUIRED:
         has_column = columns.column(key) is not None or (
             key == "date" and columns.column("year") is not None
         )
-        if not has_column and key not in defaults:
+        if not has_column and key not in defaults and any(row.new for row in rows):
             plan.problems.append(
                 Problem(
                     sheet.label, columns.header_row, 1, "error", "missing-field",
-                    f"the sheet has no column for {key!r}, which every event needs; add a "
-                    f"column {key!r}, or give one value for every row with --set "
+                    f"the sheet has no column for {key!r}, which every new event needs; "
+                    f"add a column {key!r}, or give one value for every row with --set "
                     f"{key}={_EXAMPLES[key]}",
                 )
             )  # fmt: skip
-    existing = {event.id: (event.title, event.date.text) for event in collection.events}
-    rows, row_problems = sheet_events(sheet, columns, defaults, collection.actors, existing)
-    plan.problems += row_problems
     plan.rows = len(rows)
     sheet_records: list[Event] = []
     for row in rows:

@@ -54,6 +54,8 @@ class SheetEvent:
     given: frozenset[str]
     columns: dict[str, int]
     generated_id: bool = False
+    #: True unless the row's id is an event of the collection
+    new: bool = True
 
 
 @dataclass(slots=True)
@@ -362,14 +364,15 @@ def sheet_events(
     columns: Columns,
     defaults: Mapping[str, str],
     actors: Sequence[Actor],
-    existing: Mapping[str, tuple[str, str]],
+    known: Mapping[str, Event],
 ) -> tuple[list[SheetEvent], list[Problem]]:
     """Every data row of the sheet as an event, and every problem at its cell.
 
-    `existing` gives the collection's ids with their title and date: a row without an id
-    gets a slug of its title that no other record has, unless the record that has it
-    is this row's own (the same title and date, imported before), so a sheet imported
-    twice gives the same ids.
+    `known` gives the collection's events by id. A row without an id gets a slug of its
+    title that no other record has, unless the record that has it is this row's own (the
+    same title and date, imported before), so a sheet imported twice gives the same ids.
+    A row about a known event takes the required values it lacks from that event (a
+    sheet of ids and statuses records news about events already kept).
     """
     problems: list[Problem] = []
     index = ActorIndex(actors)
@@ -396,17 +399,22 @@ def sheet_events(
     for row, item, where in read:
         generated = "id" not in item and "id" not in row.bad and "title" in item
         if generated:
-            item["id"] = _new_id(item, existing, claimed)
+            item["id"] = _new_id(item, known, claimed)
             claimed.add(item["id"])
             where["id"] = where.get("title", 1)
+        given = frozenset(item)
+        old = known.get(str(item.get("id", "")))
+        if old is not None:
+            values = {"title": old.title, "date": old.date.text, "type": old.type,
+                      "status": old.status}  # fmt: skip
+            item = {**{key: values[key] for key in REQUIRED if key not in item}, **item}
         first = min(where.values(), default=1)
         event = _validated(row, item, where, first)
-        events.append(SheetEvent(row.number, event, frozenset(item), where, generated))
+        events.append(SheetEvent(row.number, event, given, where, generated, old is None))
     return events, problems
 
 
-def _new_id(item: Mapping[str, Any], existing: Mapping[str, tuple[str, str]],
-            claimed: set[str]) -> str:  # fmt: skip
+def _new_id(item: Mapping[str, Any], known: Mapping[str, Event], claimed: set[str]) -> str:
     title, when = str(item["title"]), str(item.get("date", ""))
     base = slug_of(title)
     candidates = [base]
@@ -415,8 +423,8 @@ def _new_id(item: Mapping[str, Any], existing: Mapping[str, tuple[str, str]],
     for candidate in candidates + [f"{base}-{n}" for n in range(2, 10_000)]:
         if candidate in claimed:
             continue
-        record = existing.get(candidate)
-        if record is None or record == (title, when):
+        record = known.get(candidate)
+        if record is None or (record.title, record.date.text) == (title, when):
             return candidate
     return f"{base}-{len(claimed)}"  # not reached: ten thousand rows of one title
 
