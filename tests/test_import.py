@@ -590,3 +590,39 @@ def test_a_sheet_of_ids_and_statuses_records_news(tree: Tree, cli: Cli, tmp_path
     assert result.exit_code == 1
     assert "sheet.csv:1:1: error: the sheet has no column for 'date', which every new event" \
         in result.stderr  # fmt: skip
+
+
+def test_the_export_of_the_seed_imports_into_it_as_unchanged(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    exported = cli("export", "--format", "csv", "--as-of", "2014-09-13", "-o", tmp_path / "s.csv")
+    assert exported.exit_code == 0, exported.output
+    before = tree_snapshot(ROOT / "events")
+    result = cli("import", tmp_path / "s.csv", "--as-of", "2014-09-13", "--write", "--update")
+    assert result.exit_code == 0, result.output
+    assert "11 rows read: 0 events to add, 0 to update, 11 unchanged" in result.stdout
+    assert tree_snapshot(ROOT / "events") == before
+
+
+def test_update_in_place_keeps_a_bom_crlf_and_other_records_of_the_file(
+    tree: Tree, cli: Cli, tmp_path: Path
+) -> None:
+    text = (
+        "\ufeff# two events\r\n- id: a\r\n  title: A  # first\r\n  date: 2014\r\n"
+        "  type: vote\r\n  status: scheduled\r\n  location: Geneva\r\n"
+        "- id: b\r\n  title: B\r\n  date: 2014\r\n  type: vote\r\n  status: occurred\r\n"
+        "  tags: [x]\r\n"
+    )
+    events = tree({"actors.yaml": REGISTRY, "2014/ab.yaml": text.encode()})
+    path = sheet(tmp_path, "id,title,status,tags,summary,country\n"
+                 "a,A,occurred,,,CH\nb,B,occurred,\"y,x\",\"Two\nlines\",\n")  # fmt: skip
+    result = run(cli, events, path, "--write", "--update")
+    assert result.exit_code == 0, result.output
+    assert (events / "2014" / "ab.yaml").read_bytes().decode() == (
+        "\ufeff# two events\r\n- id: a\r\n  title: A  # first\r\n  date: 2014\r\n"
+        "  type: vote\r\n  status: occurred\r\n  location:\r\n    name: Geneva\r\n"
+        "    country: CH\r\n"
+        "- id: b\r\n  title: B\r\n  date: 2014\r\n  type: vote\r\n  status: occurred\r\n"
+        '  tags:\r\n    - "y"\r\n    - x\r\n  summary: |-\r\n    Two\r\n    lines\r\n'
+    )

@@ -54,7 +54,8 @@ def merged_event(old: Event, new: Event, given: frozenset[str]) -> Event:
 
     What the sheet cannot say is kept: an actor's role, the sources it does not list by
     link (a source without one, when the sheet lists links only), a location's country
-    when the sheet gives only the place's name.
+    when the sheet gives only the place's name, and the place when it gives only a
+    country.
     """
     changes: dict[str, object] = {}
     for key in given & set(EVENT_KEYS):
@@ -66,9 +67,12 @@ def merged_event(old: Event, new: Event, given: frozenset[str]) -> Event:
         elif key == "sources":
             changes[key] = _merged_sources(old.sources, new.sources)
         elif key == "location" and new.location is not None and old.location is not None:
-            same_place = new.location.name == old.location.name
-            keep = same_place and new.location.country is None
-            changes[key] = old.location if keep else new.location
+            if "location-name" not in given:  # a country alone: the place stays
+                changes[key] = old.location.model_copy(update={"country": new.location.country})
+            elif new.location.name == old.location.name and new.location.country is None:
+                changes[key] = old.location
+            else:
+                changes[key] = new.location
         else:
             changes[key] = getattr(new, key)
     return old.model_copy(update=changes)

@@ -347,6 +347,8 @@ def read_row(row: _Row, index: ActorIndex) -> tuple[dict[str, Any], dict[str, in
         put(key, (text.strip().lower() if text else None, column))
     put("actors", _actors(row, index))
     put("location", _location(row))
+    if row.columns.column("location") is not None and row.raw("location")[0] is not None:
+        columns["location-name"] = columns["location"]  # the place itself, not only a country
     put("summary", row.text("summary"))
     put("sources", _sources(row))
     tags, tag_column = row.text("tags")
@@ -402,7 +404,7 @@ def sheet_events(
             item["id"] = _new_id(item, known, claimed)
             claimed.add(item["id"])
             where["id"] = where.get("title", 1)
-        given = frozenset(item)
+        given = frozenset(item) | (where.keys() & {"location-name"})
         old = known.get(str(item.get("id", "")))
         if old is not None:
             values = {"title": old.title, "date": old.date.text, "type": old.type,
