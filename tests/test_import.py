@@ -605,8 +605,9 @@ def test_the_export_of_the_seed_imports_into_it_as_unchanged(
     assert tree_snapshot(ROOT / "events") == before
 
 
-def test_update_in_place_keeps_a_bom_crlf_and_other_records_of_the_file(
-    tree: Tree, cli: Cli, tmp_path: Path
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_update_in_place_keeps_a_bom_line_ends_and_other_records_of_the_file(
+    tree: Tree, cli: Cli, tmp_path: Path, newline: str
 ) -> None:
     text = (
         "\ufeff# two events\r\n- id: a\r\n  title: A  # first\r\n  date: 2014\r\n"
@@ -614,7 +615,7 @@ def test_update_in_place_keeps_a_bom_crlf_and_other_records_of_the_file(
         "- id: b\r\n  title: B\r\n  date: 2014\r\n  type: vote\r\n  status: occurred\r\n"
         "  tags: [x]\r\n"
     )
-    events = tree({"actors.yaml": REGISTRY, "2014/ab.yaml": text.encode()})
+    events = tree({"actors.yaml": REGISTRY, "2014/ab.yaml": text.replace("\r\n", newline).encode()})
     path = sheet(tmp_path, "id,title,status,tags,summary,country\n"
                  "a,A,occurred,,,CH\nb,B,occurred,\"y,x\",\"Two\nlines\",\n")  # fmt: skip
     result = run(cli, events, path, "--write", "--update")
@@ -625,4 +626,4 @@ def test_update_in_place_keeps_a_bom_crlf_and_other_records_of_the_file(
         "    country: CH\r\n"
         "- id: b\r\n  title: B\r\n  date: 2014\r\n  type: vote\r\n  status: occurred\r\n"
         '  tags:\r\n    - "y"\r\n    - x\r\n  summary: |-\r\n    Two\r\n    lines\r\n'
-    )
+    ).replace("\r\n", newline)

@@ -22,6 +22,7 @@ from timeline.store.edit import (
     _after_line,
     _event_node,
     _last_end,
+    _line_ending,
     _same_place,
     event_path,
 )
@@ -66,11 +67,11 @@ def _block(key: str, value: object, indent: int, newline: str, *, first: bool) -
     return newline.join(shifted) + newline
 
 
-def splice_event(text: str, old: Event, new: Event) -> str:
+def splice_event(text: str, old: Event, new: Event, display: str = "<text>") -> str:
     """The text with the keys of `old` that differ in `new` rewritten (added at the end of
     the event when it had no such key, removed when `new` has no value)."""
-    node = _event_node(text, old)
-    newline = "\r\n" if "\r\n" in text else "\n"
+    node = _event_node(text, display, old)
+    newline = _line_ending(text)
     entries = {key.value: (key, value) for key, value in node.value}
     before, after = event_record(old), event_record(new)
     key_column = node.value[0][0].start_mark.column
@@ -86,14 +87,14 @@ def splice_event(text: str, old: Event, new: Event) -> str:
             if key in after:
                 replacement = _block(key, after[key], key_column, newline, first=True)
             else:  # the whole line goes, its indentation too
-                start = text.rfind("\n", 0, start) + 1
+                start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
                 replacement = ""
             edits.append((start, end, replacement))
         elif key in after:
             added += _block(key, after[key], key_column, newline, first=False)
     if added:
         at = _after_line(text, _last_end(node))
-        prefix = "" if at == 0 or text[at - 1] == "\n" else newline
+        prefix = "" if at == 0 or text[at - 1] in "\r\n" else newline
         edits.append((at, at, prefix + added))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
@@ -113,7 +114,7 @@ def replace_events(data: bytes, display: str, changes: Sequence[tuple[Event, Eve
     bom = text.startswith(_BOM)
     text = text.removeprefix(_BOM)
     for old, new in changes:
-        text = splice_event(text, old, new)
+        text = splice_event(text, old, new, display)
     new_data = ((_BOM if bom else "") + text).encode("utf-8")
     after = read_bytes(new_data, display)
     expected = []
