@@ -627,3 +627,17 @@ def test_update_in_place_keeps_a_bom_line_ends_and_other_records_of_the_file(
         "- id: b\r\n  title: B\r\n  date: 2014\r\n  type: vote\r\n  status: occurred\r\n"
         '  tags:\r\n    - "y"\r\n    - x\r\n  summary: |-\r\n    Two\r\n    lines\r\n'
     ).replace("\r\n", newline)
+
+
+def test_two_columns_for_one_field_read_the_first_and_say_so(
+    tree: Tree, cli: Cli, tmp_path: Path
+) -> None:
+    path = sheet(tmp_path, "title,headline,date,type,status\nA,B,2014,vote,occurred\n")
+    result = run(cli, tree({"actors.yaml": REGISTRY}), path)
+    assert result.exit_code == 0, result.output
+    assert lines(result.stderr)[0] == (
+        "note: columns A and B ('headline') both give 'title': A is read; --map "
+        "'headline=FIELD' reads 'headline' as another field, --map 'headline=ignore' says it "
+        "is not wanted"
+    )
+    assert "add a (sheet.csv:2:1)" in result.stdout

@@ -139,8 +139,9 @@ def match_columns(sheet: Sheet, mapping: Mapping[str, str]) -> Columns | None:
         if target in columns.by_field:
             first = column_letters(columns.by_field[target])
             columns.notes.append(
-                f"column {name!r} also gives {target!r}, which column {first} gives; "
-                f"it is not read (--map '{name}={IGNORE}' says so, --map another column)"
+                f"columns {first} and {column_letters(number)} ({name!r}) both give "
+                f"{target!r}: {first} is read; --map '{name}=FIELD' reads {name!r} as "
+                f"another field, --map '{name}={IGNORE}' says it is not wanted"
             )
             continue
         columns.by_field[target] = number
