@@ -641,3 +641,21 @@ def test_two_columns_for_one_field_read_the_first_and_say_so(
         "is not wanted"
     )
     assert "add a (sheet.csv:2:1)" in result.stdout
+
+
+def test_a_zip_that_lies_about_its_sizes_is_refused(tree: Tree, cli: Cli, tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 << 20))
+    data = bytearray(buffer.getvalue())
+    for signature, name_at, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+        start = data.find(signature, data.find(signature) + 4)  # the second member's header
+        assert data[start + name_at : start + name_at + 24] == b"xl/worksheets/sheet1.xml"
+        data[start + size_at : start + size_at + 4] = (100).to_bytes(4, "little")
+    result = run(cli, tree({"actors.yaml": REGISTRY}), sheet(tmp_path, bytes(data), "liar.xlsx"))
+    assert result.exit_code == 1
+    assert lines(result.stderr)[0] == (
+        "liar.xlsx:1:1: error: the file is not a workbook that can be read: the zip is "
+        "damaged (Bad CRC-32 for file 'xl/worksheets/sheet1.xml') [not-a-sheet]"
+    )

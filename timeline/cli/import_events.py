@@ -14,7 +14,6 @@ from timeline.collection.files import display_path
 from timeline.core.model import EVENT_TYPES, STATUSES
 from timeline.core.problems import Problem, did_you_mean, has_errors
 from timeline.core.words import plural
-from timeline.store.atomic import collection_lock
 
 if TYPE_CHECKING:
     from timeline.collection.importing import ImportPlan
@@ -121,6 +120,8 @@ def import_events(
     if not write:
         _import(source, sheet_name, options, events, day, write=False, update=update)
         return
+    from timeline.store.atomic import collection_lock
+
     with collection_lock(events):  # check and write as one step, as `add` does
         _import(source, sheet_name, options, events, day, write=True, update=update)
 
