@@ -659,3 +659,10 @@ def test_a_zip_that_lies_about_its_sizes_is_refused(tree: Tree, cli: Cli, tmp_pa
         "liar.xlsx:1:1: error: the file is not a workbook that can be read: the zip is "
         "damaged (Bad CRC-32 for file 'xl/worksheets/sheet1.xml') [not-a-sheet]"
     )
+
+
+def test_the_import_undoes_exactly_the_escapes_the_export_makes() -> None:
+    from timeline.collection.sheetrows import ESCAPED_STARTS as undone
+    from timeline.views.export import ESCAPED_STARTS as made
+
+    assert sorted(undone) == sorted(made)

@@ -42,8 +42,10 @@ ICS_PRODID = "-//timeline//timeline export//EN"
 UID_DOMAIN = "timeline"
 
 # A spreadsheet runs a cell beginning with one of these as a formula (OWASP "CSV injection").
-# A cell that starts with `'` gets one more, so that `timeline import` can undo the escape.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Cells starting so get a leading `'`: the formula starts, and `'` itself, so that
+#: `timeline import` can undo the escape exactly.
+ESCAPED_STARTS = (*_FORMULA_STARTS, "'")
 
 
 def export_json(events: Sequence[Event], collection: Collection) -> str:
@@ -58,7 +60,7 @@ def export_jsonl(events: Sequence[Event], collection: Collection) -> str:
 
 def _cell(value: str | None) -> str:
     text = value or ""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(ESCAPED_STARTS) else text
 
 
 def export_csv(events: Sequence[Event], collection: Collection) -> str:
