@@ -430,6 +430,9 @@ def _zip_bomb() -> bytes:
         ("quotes.csv", b'title,date\n"open,2014\n', "quotes.csv:2:1: error: the CSV cannot be "
          "read from here on"),
         ("empty.csv", b"\n,,\n", "empty.csv:1:1: error: the sheet is empty"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "old.xls:1:1: error: "
+         "the file is an Excel 97-2003 workbook (.xls) or one protected by a password; save "
+         "it as XLSX (without the password) and import that [not-a-sheet]"),
     ],
 )  # fmt: skip
 def test_what_is_not_a_sheet(tree: Tree, cli: Cli, tmp_path: Path, name: str, content: bytes,

@@ -27,6 +27,8 @@ CellValue = str | int | float | bool | date | datetime | time | timedelta | None
 #: unpacks to a few MB); more is taken for a zip bomb.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
+#: An OLE2 compound file: an Excel 97-2003 workbook, or an XLSX saved with a password.
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DELIMITERS = ",;\t|"
 
 
@@ -98,6 +100,13 @@ def read_sheet(path: Path, display: str, sheet_name: str | None = None) -> Sheet
         )
     if data.startswith(_ZIP_MAGIC):
         return read_workbook(data, display, sheet_name)
+    if data.startswith(_OLE2_MAGIC):
+        return _unread(
+            display,
+            "not-a-sheet",
+            "the file is an Excel 97-2003 workbook (.xls) or one protected by a password; "
+            "save it as XLSX (without the password) and import that",
+        )
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"):
         return _unread(
             display,
