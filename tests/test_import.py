@@ -482,11 +482,11 @@ def test_hostile_cells(tree: Tree, cli: Cli, tmp_path: Path) -> None:
         "sheet.csv:4:1: error: title: the cell holds a formula, '=HYPERLINK(\"http://evil.exa"
         'mple","click"\', not a value; save the sheet with its values (a workbook keeps them), '
         "or start the text with ' to keep it as written [formula-text]",
-        "sheet.csv:6:1: error: title: the cell holds the control character U+0007, which no "
-        "record may; delete it (it often comes from copying out of another program) "
+        "sheet.csv:6:1: error: title: the cell holds the control character U+0007, invisible "
+        "and never meant; delete it (it often comes from copying out of another program) "
         "[control-character]",
-        "sheet.csv:6:5: error: summary: the cell holds the control character U+0000, which "
-        "no record may; delete it (it often comes from copying out of another program) "
+        "sheet.csv:6:5: error: summary: the cell holds the control character U+0000, invisible "
+        "and never meant; delete it (it often comes from copying out of another program) "
         "[control-character]",
     ]
     assert "add 1-1-is-text (sheet.csv:5:1)" in result.stdout

@@ -32,14 +32,10 @@ _SLUG = re.compile(SLUG_PATTERN)
 #: Unicode's control characters (category Cc) but tab and line feed.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TAG_SPLIT = re.compile(r"[;,\n]+")
-_MONTH_NAMES = {
-    name: number
-    for number in range(1, 13)
-    for name in (
-        date(2000, number, 1).strftime("%B").lower(),
-        date(2000, number, 1).strftime("%b").lower(),
-    )
-}
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+#: Month names and their three-letter forms (in English, whatever the locale), to numbers.
+_MONTH_NAMES = {form: number for number, name in enumerate(_MONTHS, 1) for form in (name, name[:3])}
 _SKIPPED_SLIDES = ("title", "era")
 _DATE_PARTS = frozenset(("end", "year", "month", "day", "end-year", "end-month", "end-day"))
 
@@ -125,8 +121,9 @@ class _Row:
             self.problem(
                 "control-character",
                 "error",
-                f"{name}: the cell holds the control character U+{ord(bad):04X}, which no "
-                "record may; delete it (it often comes from copying out of another program)",
+                f"{name}: the cell holds the control character U+{ord(bad):04X}, invisible "
+                "and never meant; delete it (it often comes from copying out of another "
+                "program)",
                 name=name,
                 column=column,
             )

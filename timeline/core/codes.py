@@ -272,7 +272,8 @@ CODES: dict[str, Code] = {
         Code(
             "control-character",
             "error",
-            "a cell holds a control character (U+0000 to U+001F but tab and line breaks)",
+            "a cell holds a control character (U+0000 to U+001F but tab and line breaks, "
+            "U+007F to U+009F)",
             "delete it",
             only_import=True,
         ),
