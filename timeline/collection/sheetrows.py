@@ -49,7 +49,6 @@ class SheetEvent:
     event: Event | None
     given: frozenset[str]
     columns: dict[str, int]
-    generated_id: bool = False
     #: True unless the row's id is an event of the collection
     new: bool = True
 
@@ -409,7 +408,7 @@ def sheet_events(
             item = {**{key: values[key] for key in REQUIRED if key not in item}, **item}
         first = min(where.values(), default=1)
         event = _validated(row, item, where, first)
-        events.append(SheetEvent(row.number, event, given, where, generated, old is None))
+        events.append(SheetEvent(row.number, event, given, where, old is None))
     return events, problems
 
 
