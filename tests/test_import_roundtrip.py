@@ -137,3 +137,31 @@ def test_export_then_import_write_on_the_command_line(tree: Tree, cli: Cli, tmp_
         return [{k: v for k, v in r.items() if k != "path"} for r in json.loads(result.stdout)]
 
     assert listed(empty) == listed(original) and len(listed(empty)) == 3
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(event_data, min_size=1, max_size=3))
+def test_export_rows_in_a_workbook_import_back_the_same(items: list[dict[str, Any]]) -> None:
+    # The same rows in an XLSX workbook (as a spreadsheet that opened the CSV saves them)
+    import csv
+    import io
+
+    import openpyxl
+
+    from timeline.collection.sheets import read_workbook
+
+    events = [
+        Event.model_validate({"id": f"event-{n}", **item}).place(f"{n}.yaml", 1, 1)
+        for n, item in enumerate(items)
+    ]
+    collection = Collection(Path("events"), events, list(REGISTRY), [], 1)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in csv.reader(io.StringIO(export_csv(events, collection), newline="")):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    empty = Collection(Path("events"), [], list(REGISTRY), [], 1)
+    plan = plan_import(empty, read_workbook(buffer.getvalue(), "book.xlsx", None), {}, {}, AS_OF)
+    assert [p for p in plan.problems if p.level == "error"] == []
+    assert _records(plan.added) == _records(events)
