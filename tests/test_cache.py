@@ -18,6 +18,8 @@ from helpers import ACTORS, SEED, build_tree, collection_snapshot, event_yaml
 from typer.testing import Result
 
 import timeline.collection.cache
+import timeline.collection.checks
+import timeline.collection.codec
 import timeline.collection.loading
 import timeline.collection.pipeline
 from timeline.collection.cache import ContentCache
@@ -226,7 +228,7 @@ def test_checksummed_but_malformed_entry_is_a_miss(
 ) -> None:
     root = tree({"a.yaml": event_yaml("aaa")})
     load(root, tmp_path / "c")
-    monkeypatch.setattr(timeline.collection.cache, "decode_records", lambda *args: 1 / 0)
+    monkeypatch.setattr(timeline.collection.codec, "decode_records", lambda *args: 1 / 0)
     assert [e.id for e in load(root, tmp_path / "c").events] == ["aaa"]
 
 
@@ -263,6 +265,18 @@ def test_the_fingerprint_follows_the_code_that_reads_and_checks(tmp_path: Path) 
     build_tree(package, {"core/deeper/rule.py": "E = 5\n"})  # a subfolder's code counts too
     assert fingerprint() != before
     assert timeline.collection.cache._fingerprint() != before  # the installed code's own
+
+
+def test_the_fingerprint_names_the_installed_pydantic_without_importing_it() -> None:
+    # problems carry Pydantic's messages: another Pydantic or pydantic-core must not reuse
+    # them, yet a warm run does not import Pydantic to learn its version
+    import pydantic
+    import pydantic_core
+
+    named = timeline.collection.cache._pydantic_identity()
+    assert f"VERSION = '{pydantic.VERSION}'".encode() in named
+    assert f"'{pydantic_core.__version__}'".encode() in named  # the release it works with
+    assert b"_pydantic_core" in named  # and the compiled module installed
 
 
 def test_unwritable_cache_is_no_error(
@@ -333,13 +347,13 @@ def test_no_progress_bar_for_small_work(tmp_path: Path, monkeypatch: pytest.Monk
 def checks_run(monkeypatch: pytest.MonkeyPatch) -> list[date]:
     """The as-of days the checks across the collection actually ran for."""
     seen: list[date] = []
-    original = timeline.collection.pipeline.run_checks
+    original = timeline.collection.checks.run_checks  # imported by the pipeline when it runs
 
     def counting(outline: Any, as_of: date, **kwargs: Any) -> Any:
         seen.append(as_of)
         return original(outline, as_of, **kwargs)
 
-    monkeypatch.setattr(timeline.collection.pipeline, "run_checks", counting)
+    monkeypatch.setattr(timeline.collection.checks, "run_checks", counting)
     return seen
 
 
@@ -352,7 +366,7 @@ def test_validate_needs_no_records_from_a_warm_cache(
     fresh = cli("validate", "--as-of", "2014-10-01", "--no-cache")
     parses.clear()
     checks_run.clear()
-    monkeypatch.setattr(timeline.collection.cache, "decode_records", lambda *args: 1 / 0)
+    monkeypatch.setattr(timeline.collection.codec, "decode_records", lambda *args: 1 / 0)
     warm = cli("validate", "--as-of", "2014-10-01")  # another day: the checks run again
     assert (warm.stdout, warm.exit_code) == (fresh.stdout, fresh.exit_code)
     assert "duplicate-id" in warm.stdout

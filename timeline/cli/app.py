@@ -20,27 +20,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
+from timeline.cli.group import LazyGroup
 from timeline.collection.cache import ContentCache
-from timeline.collection.collection import Collection
 from timeline.collection.files import display_path
-from timeline.collection.loading import Progress
 from timeline.collection.pipeline import check_collection
 from timeline.collection.query import Filters
-from timeline.core.dates import DateError, parse_day
 from timeline.core.errors import TimelineError
-from timeline.core.model import EVENT_TYPES, STATUSES
 from timeline.core.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
-from timeline.store.atomic import standard_stream, write_atomic
+from timeline.core.vocabulary import EVENT_TYPES, STATUSES
+
+if TYPE_CHECKING:
+    from timeline.collection.collection import Collection
+    from timeline.collection.loading import Progress
 
 if TYPE_CHECKING:
     from timeline.collection.gitrepo import Commit
     from timeline.collection.gitstates import History
 
 
-class _Commands(TyperGroup):
+class _Commands(LazyGroup):
     """The command group: a `TimelineError` from any command ends it with one line."""
+
+    def registered(self) -> list[Any]:
+        return app.registered_commands
 
     def invoke(self, ctx: Any) -> Any:  # a Click context (Typer bundles its own Click)
         try:
@@ -56,14 +59,26 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: Rich's help formatting costs more to import than a
+    # whole `timeline validate` of a small collection takes (README, "Speed").
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def _group() -> None:
+    # With a callback, Typer always makes a group, even before any command is imported;
+    # the group's help is the `help` above.
+    pass
 
 
 def day_option(value: str | None) -> date | None:
     """A day given on the command line, or None; a bad day is a usage error (exit 2)."""
     if value is None:
         return None
+    from timeline.core.dates import DateError, parse_day
+
     try:
         return parse_day(value)
     except DateError as error:
@@ -279,6 +294,8 @@ def write_output(path: Path, data: bytes, what: str | None = None) -> None:
     """Write a command's output file whole or not at all, and say so. The note goes to
     standard error when the file is standard output itself (`-o /dev/stdout`), so that
     it does not end up inside the output."""
+    from timeline.store.atomic import standard_stream, write_atomic  # only to write
+
     write_atomic(path, data)
     note = f"wrote {display_path(path)}" + (f" ({what})" if what else "")
     out(note, err=standard_stream(path) == 1)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from timeline.cli.app import (
     AsOfOpt,
@@ -26,7 +24,11 @@ from timeline.cli.app import (
     write_data,
 )
 from timeline.collection.query import ALL, Filters, select
-from timeline.core.model import Event
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from timeline.core.model import Event
 
 STATUS_STYLE = {
     "occurred": "green",
@@ -39,6 +41,8 @@ STATUS_STYLE = {
 
 def event_table(events: list[Event], *, wrap: bool = True) -> Table:
     """A table of events: date, status, type, id, title."""
+    from rich.table import Table  # imported lazily: only the table format needs it
+
     table = Table(box=None, pad_edge=False, header_style="bold")
     for name in ("date", "status", "type", "id", "title"):
         table.add_column(name, overflow="fold", no_wrap=not wrap)
@@ -83,6 +87,8 @@ def list_events(
         write_data(export_csv(chosen, collection))
         note_known_on(known, err=True)
     else:
+        from rich.console import Console
+
         console = Console(soft_wrap=False)
         footer = f"{len(chosen)} of {len(collection.events)} events"
         if known is not None:

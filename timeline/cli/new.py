@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from timeline.cli.app import app
-from timeline.core.model import EventType
-from timeline.store.canonical import event_template
+from timeline.core.vocabulary import EventType
 
 
 @app.command()
@@ -19,4 +18,6 @@ def new(
     ] = None,
 ) -> None:
     """Print a commented event template: timeline new > draft.yaml, fill it in, timeline add."""
+    from timeline.store.canonical import event_template  # ruamel: only for this command
+
     typer.echo(event_template(type_), nl=False)

@@ -21,7 +21,6 @@ from timeline.cli.app import (
     out,
 )
 from timeline.core.problems import did_you_mean
-from timeline.views.describe import describe_event
 
 
 @app.command()
@@ -43,6 +42,8 @@ def show(
         out(f"error: no event has the id {event_id!r}{hint}", err=True)
         exit_if_errors(collection, problems, known)  # the event may be one of those with errors
         raise typer.Exit(1)
+    from timeline.views.describe import describe_event  # the models: once records are read
+
     for line in describe_event(event, collection):
         out(line)
     note_known_on(known)

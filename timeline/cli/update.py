@@ -22,8 +22,9 @@ from timeline.cli.app import (
 )
 from timeline.collection.pipeline import check_collection
 from timeline.collection.reading import read_bytes
-from timeline.core.model import Source, Status, Update
+from timeline.core.model import Source, Update
 from timeline.core.problems import has_errors
+from timeline.core.vocabulary import Status
 from timeline.store.atomic import collection_lock, write_atomic
 from timeline.store.edit import check_change, read_record_file, update_file
 

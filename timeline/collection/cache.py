@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import marshal
 import os
 import sys
@@ -34,15 +35,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import pydantic
-import pydantic_core
+from typing import TYPE_CHECKING, Any
 
 from timeline import FORMAT_VERSION, __version__
-from timeline.collection.codec import Decoder, Packed, decode_problems, decode_records
-from timeline.core.model import Actor, Event
+from timeline.collection.facts_codec import decode_problems
 from timeline.core.problems import Problem
+
+if TYPE_CHECKING:  # the records' code builds the models: imported only where records are
+    from timeline.collection.codec import Decoder, Packed
+    from timeline.core.model import Actor, Event
 
 _MAGIC = b"timeline-cache\n"
 _DIGEST = 16
@@ -121,15 +122,36 @@ _CODE_FOLDERS = ("core", "collection")
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def _pydantic_identity() -> bytes:
+    """Which Pydantic is installed, found without importing it (a warm `validate` needs no
+    Pydantic at all, and importing it costs more than the run): the source of its
+    `version` module, which names its version and the one pydantic-core release it
+    works with, and the name, size and time of pydantic-core's compiled module."""
+    found = []
+    for name in ("pydantic", "pydantic_core"):
+        spec = importlib.util.find_spec(name)
+        folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+        found.append(f"{name}: {folders}")
+        for folder in folders:
+            with contextlib.suppress(OSError):
+                if name == "pydantic":
+                    with open(os.path.join(folder, "version.py"), "rb") as source:
+                        found.append(source.read().decode("utf-8", "replace"))
+                    continue
+                for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+                    if entry.name.startswith("_pydantic_core") and entry.is_file():
+                        stat = entry.stat()
+                        found.append(f"{entry.name} {stat.st_size} {stat.st_mtime_ns}")
+    return "\n".join(found).encode()
+
+
 def _fingerprint(package: str = _PACKAGE) -> bytes:
     """What the stored records depend on: the tool, the format, Python, Pydantic (whose
     messages some problems carry), and the code that reads and checks records: the
     sources below `package`'s `_CODE_FOLDERS`."""
     hasher = hashlib.blake2b(digest_size=_DIGEST)
-    hasher.update(
-        f"{__version__}|{FORMAT_VERSION}|{sys.version}|{marshal.version}|"
-        f"{pydantic.VERSION}|{pydantic_core.__version__}".encode()
-    )
+    hasher.update(f"{__version__}|{FORMAT_VERSION}|{sys.version}|{marshal.version}|".encode())
+    hasher.update(_pydantic_identity())
     for folder in _CODE_FOLDERS:
         for where, folders, names in os.walk(os.path.join(package, folder)):
             # subfolders included, in a fixed order; compiled files are not the source
@@ -163,7 +185,7 @@ class ContentCache:
         self._records: dict[bytes, bytes] | None = None  # read on first use
         self._new_records: dict[bytes, bytes] = {}
         self.started = time.time_ns()
-        self.decoder = Decoder()
+        self._decoder: Decoder | None = None
         self._key = b""
         self._entries: dict[str, Entry] = {}
         self._kept: dict[str, Entry] = {}
@@ -248,11 +270,22 @@ class ContentCache:
                 payload = self._payload(entry.digest)
                 if payload is None:
                     return None  # parsed again, and its records kept this time
-                built = decode_records(payload, display, self.decoder)
+                from timeline.collection import codec  # the records' code: only for records
+
+                built = codec.decode_records(payload, display, self.decoder)
         except Exception:
             del self._kept[os.path.abspath(path)]
             return None
         return facts, problems, built
+
+    @property
+    def decoder(self) -> Decoder:
+        """What rebuilds this run's records (equal small records are shared across files)."""
+        if self._decoder is None:
+            from timeline.collection.codec import Decoder
+
+            self._decoder = Decoder()
+        return self._decoder
 
     def _payload(self, key: bytes) -> bytes | None:
         if self._records is None:

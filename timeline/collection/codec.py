@@ -25,8 +25,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from timeline.collection.facts_codec import encode_facts
 from timeline.core.dates import DateSpan
-from timeline.core.facts import Facts, pack_facts, unpack_facts
+from timeline.core.facts import Facts
 from timeline.core.model import Actor, Event, Placed
 from timeline.core.problems import Problem
 
@@ -251,12 +252,7 @@ def encode_records(
         return None  # positions are stored without the path: it must be the file's own
     try:
         return (
-            marshal.dumps(
-                (
-                    marshal.dumps(pack_facts(*facts)),  # read only when the checks run
-                    [(p.line, p.column, p.level, p.code, p.message) for p in problems],
-                )
-            ),
+            encode_facts(facts, problems),
             marshal.dumps(
                 (
                     [_encode_model(event) for event in events],
@@ -266,21 +262,6 @@ def encode_records(
         )
     except (ValueError, TypeError):  # a value marshal cannot hold: parse this file each time
         return None
-
-
-def decode_problems(data: bytes, display: str) -> tuple[bytes, list[Problem]]:
-    """The problems stored by `encode_records`, placed in `display`, and the facts still
-    packed (for `decode_facts`)."""
-    facts, problems = marshal.loads(data)
-    return facts, [
-        Problem(display, line, column, level, code, message)
-        for line, column, level, code, message in problems
-    ]
-
-
-def decode_facts(packed: bytes) -> Facts:
-    """The facts `decode_problems` left packed."""
-    return unpack_facts(marshal.loads(packed))
 
 
 def decode_records(

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from timeline.core.facts import ActorFacts, EventFacts, Facts, facts_of
-from timeline.core.model import Actor, Event
 from timeline.core.problems import Problem
+
+if TYPE_CHECKING:  # only named in hints: importing the models builds them
+    from timeline.core.model import Actor, Event
 
 
 @dataclass(slots=True)

@@ -12,8 +12,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from timeline.collection.cache import ContentCache, Identity, digest, identity
-from timeline.collection.codec import Decoder, decode_problems, decode_records, encode_records
+from timeline.collection.codec import Decoder, decode_records, encode_records
 from timeline.collection.collection import Collection, Outline, merge_facts
+from timeline.collection.facts_codec import decode_problems
 from timeline.collection.files import Job
 from timeline.collection.reading import FileResult, read_bytes, read_raw
 from timeline.core.model import Actor, Event

@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Literal, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar, overload
 
 from timeline.collection.cache import ContentCache
-from timeline.collection.checks import run_checks
 from timeline.collection.collection import Collection, Outline
 from timeline.collection.files import Job, collection_jobs
-from timeline.collection.loading import Progress, merge_outlines, merge_results, read_files
-from timeline.collection.reading import FileResult
 from timeline.core.memory import collector_paused
 from timeline.core.problems import Problem
+
+if TYPE_CHECKING:
+    from timeline.collection.loading import Progress
+    from timeline.collection.reading import FileResult
+
+# Reading files (`loading`) and the checks are imported where they run: a run whose
+# checks' result is cached reads no file and runs no check, so it needs neither YAML nor
+# Pydantic (see README, "Speed").
 
 
 class Tally(NamedTuple):
@@ -45,6 +50,8 @@ def load_collection(
     processes (default: one per core); `progress(done, total)` is told how the parsing
     goes.
     """
+    from timeline.collection.loading import merge_results
+
     jobs = collection_jobs(root, extra)
     return _read(jobs, root, merge_results, cache=cache, workers=workers, progress=progress)
 
@@ -91,6 +98,8 @@ def check_collection(
     """
     jobs = collection_jobs(root, extra)
     if records:
+        from timeline.collection.loading import merge_results
+
         collection = _read(jobs, root, merge_results, cache=cache, progress=progress)
         tally = Tally(collection.files, len(collection.events))
         return collection, _checked(tally, lambda: collection.outline, as_of, cache, jobs)
@@ -100,6 +109,8 @@ def check_collection(
         if known is not None:
             cache.save()  # a file's identity may have changed with its bytes the same
             return Tally(*known[:2]), known[2]
+    from timeline.collection.loading import merge_outlines  # files are read after all
+
     outline = _read(jobs, root, merge_outlines, cache=cache, progress=progress, records=False)
     tally = Tally(outline.files, len(outline.events))
     return tally, _checked(tally, lambda: outline, as_of, cache, jobs)
@@ -119,6 +130,8 @@ def _read(
     records: bool = True,
 ) -> Merged:
     """The files of `jobs` read (see `read_files`) and merged into one whole."""
+    from timeline.collection.loading import read_files
+
     with collector_paused() as loaded:
         results = read_files(jobs, cache=cache, workers=workers, progress=progress, records=records)
         if cache is not None:
@@ -142,6 +155,8 @@ def _checked(
         known = cache.checked(state, as_of)
         if known is not None and known[:2] == tally:
             return known[2]
+    from timeline.collection.checks import run_checks
+
     problems = run_checks(outline(), as_of)
     if cache is not None and state is not None:
         cache.remember(state, as_of, *tally, problems)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from timeline.core.model import Event
+if TYPE_CHECKING:  # only named in hints: importing the models builds them
+    from timeline.core.model import Event
 
 
 @dataclass(frozen=True, slots=True)

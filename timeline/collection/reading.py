@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from timeline.collection.codec import decode_facts
+from timeline.collection.facts_codec import decode_facts
 from timeline.collection.files import MAX_FILE_BYTES
 from timeline.collection.positions import describe_value, validation_problems
 from timeline.collection.yamlread import Document, Loc, decode, read_documents

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from timeline.core.model import Actor, Event
+if TYPE_CHECKING:  # only named in hints: importing the models builds them
+    from timeline.core.model import Actor, Event
 
 
 class EventFacts(NamedTuple):

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, Literal, Self, get_args
+from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -25,47 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from timeline.core.dates import DateError, DateSpan, parse_date, parse_day
-
-EventType = Literal[
-    "meeting",
-    "summit",
-    "conference",
-    "side-event",
-    "visit",
-    "negotiation",
-    "statement",
-    "letter",
-    "report",
-    "resolution",
-    "vote",
-    "agreement",
-    "sanction",
-    "publication",
-    "other",
-]
-Status = Literal["proposed", "scheduled", "occurred", "postponed", "cancelled"]
-Role = Literal[
-    "organizer",
-    "participant",
-    "author",
-    "sponsor",
-    "signatory",
-    "addressee",
-    "subject",
-    "invited",
-    "speaker",
-    "observer",
-]
-Relation = Literal["part-of", "follows", "responds-to", "supports", "references"]
-ActorKind = Literal[
-    "state", "government", "igo", "ngo", "think-tank", "media", "person", "group", "other"
-]
-
-EVENT_TYPES: tuple[str, ...] = get_args(EventType)
-STATUSES: tuple[str, ...] = get_args(Status)
-ROLES: tuple[str, ...] = get_args(Role)
-RELATIONS: tuple[str, ...] = get_args(Relation)
-ACTOR_KINDS: tuple[str, ...] = get_args(ActorKind)
+from timeline.core.vocabulary import ActorKind, EventType, Relation, Role, Status
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 _SLUG = re.compile(SLUG_PATTERN)

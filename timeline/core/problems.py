@@ -6,8 +6,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from timeline.core.codes import CODES, Level
 from timeline.core.words import plural
 
@@ -77,6 +75,8 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     RapidFuzz, not difflib: difflib took 2.5 s to search 100,000 event ids for one
     misspelt link, so a collection with a hundred broken links took minutes to validate.
     """
+    from rapidfuzz import fuzz, process  # imported lazily: most runs need no hint
+
     found = process.extractOne(word, list(choices), scorer=fuzz.ratio, score_cutoff=60)
     return None if found is None else str(found[0])
 

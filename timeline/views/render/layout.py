@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from timeline.core.model import Event, Status
+from timeline.core.model import Event
+from timeline.core.vocabulary import Status
 
 GroupBy = Literal["type", "actor", "tag", "status"]
 Kind = Literal["point", "fuzzy-point", "bar", "band"]
