@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import functools
 import inspect
-import json
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -22,21 +21,19 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from timeline.cli.group import LazyGroup
-from timeline.collection.cache import ContentCache
-from timeline.collection.files import display_path
-from timeline.collection.pipeline import check_collection
-from timeline.collection.query import Filters
 from timeline.core.errors import TimelineError
-from timeline.core.problems import Problem, cap_per_file, did_you_mean, has_errors, summary_line
 from timeline.core.vocabulary import EVENT_TYPES, STATUSES
 
+# The library is imported where it is used: `timeline --help` and a command's own help
+# need none of it, and each command loads only its part (README, "Speed").
 if TYPE_CHECKING:
+    from timeline.collection.cache import ContentCache
     from timeline.collection.collection import Collection
-    from timeline.collection.loading import Progress
-
-if TYPE_CHECKING:
     from timeline.collection.gitrepo import Commit
     from timeline.collection.gitstates import History
+    from timeline.collection.loading import Progress
+    from timeline.collection.query import Filters
+    from timeline.core.problems import Problem
 
 
 class _Commands(LazyGroup):
@@ -118,6 +115,8 @@ def _choices(allowed: Sequence[str]) -> Any:
     def check(values: list[str] | None) -> list[str] | None:
         for value in values or ():
             if value not in allowed:
+                from timeline.core.problems import did_you_mean
+
                 hint = did_you_mean(value, allowed)
                 raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}{hint}")
         return values
@@ -219,6 +218,8 @@ def make_filters(
     status: Sequence[str] | None = None,
 ) -> Filters:
     """Filters from the filter options (bad days are usage errors)."""
+    from timeline.collection.query import Filters
+
     first, last = day_option(start), day_option(end)
     if first and last and last < first:
         raise typer.BadParameter(
@@ -297,6 +298,8 @@ def write_output(path: Path, data: bytes, what: str | None = None) -> None:
     from timeline.store.atomic import standard_stream, write_atomic  # only to write
 
     write_atomic(path, data)
+    from timeline.collection.files import display_path
+
     note = f"wrote {display_path(path)}" + (f" ({what})" if what else "")
     out(note, err=standard_stream(path) == 1)
 
@@ -327,6 +330,8 @@ def print_problems(
 ) -> None:
     """Every problem as one line (at most 100 per file), coloured on a terminal; `place`
     names where a problem is when `path:line:column` does not (a workbook's cell)."""
+    from timeline.core.problems import cap_per_file
+
     kept, left_out = cap_per_file(problems)
     stream = sys.stderr if err else sys.stdout
     colour = stream.isatty()
@@ -345,6 +350,8 @@ def print_json(value: Any) -> None:
 
     On a terminal, control and bidi characters are written as JSON escapes: the same
     data, but it cannot rewrite the screen."""
+    import json  # imported lazily: most runs print no JSON
+
     text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
     if sys.stdout.isatty() and not text.replace("\n", "").isprintable():
         text = "".join(
@@ -405,6 +412,8 @@ def progress_bar() -> Iterator[Progress | None]:
 
 def open_cache(events: Path, use_cache: bool) -> ContentCache | None:
     """The collection's content cache, unless `--no-cache` said not to use one."""
+    from timeline.collection.cache import ContentCache
+
     return ContentCache(events) if use_cache else None
 
 
@@ -419,6 +428,9 @@ def load_checked(
     """Load and check the collection (as committed where `known` says); with `refuse`,
     print the errors and exit 1 if any. A past commit's errors cannot be fixed any more:
     with `known`, nothing is refused, and the command ends with `exit_if_errors`."""
+    from timeline.collection.pipeline import check_collection
+    from timeline.core.problems import has_errors, summary_line
+
     if known is not None:
         collection, problems = known.history.checked_at(known.commit, as_of)
     else:
@@ -439,6 +451,8 @@ def exit_if_errors(
     """For commands that show what they can despite errors (list, show, export, and render
     and report of a past commit): after the output, print the errors on standard error and
     exit 1, since the data has errors."""
+    from timeline.core.problems import summary_line
+
     errors = [p for p in problems if p.level == "error"]
     if errors:
         print_problems(errors, err=True)
