@@ -1,11 +1,17 @@
-"""The speed benchmark: loading and checking N generated events, side by side with PyYAML.
+"""The speed benchmark: loading and checking N generated events, side by side with PyYAML;
+then whole processes, as a user runs them, beside peer tools on the same files.
 
     python tests/benchmarks/bench.py [--sizes 1000,10000,100000] [--dir DIR]
+                                     [--parts sizes,processes] [--process-events 20000]
 
 Each size runs in its own process (so peak memory is that size's own) and prints one row;
-the table at the end is the one in the README's "Speed" section. Figures are wall clock:
-ours and the bare libyaml parse the best of `--repeat` runs, `yaml.safe_load` one run,
-the drawing in Chromium the best of two loads. Run it on a quiet machine.
+the first table at the end is the one in the README's "Speed" section. Figures are wall
+clock: ours and the bare libyaml parse the best of `--repeat` runs, `yaml.safe_load` one
+run, the drawing in Chromium the best of two loads. The second table times whole
+processes (see `processes.py`): `timeline --help` and `timeline validate`, cold and warm,
+on the bundled collection and on `--process-events` events in two shapes (10 and 100
+events a file), beside the same work in-process, a bare libyaml parse as a script,
+yamllint and check-jsonschema (installed by the `test` extra). Run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 
+import processes  # noqa: E402
 from corpus import write_collection  # noqa: E402
 
 AS_OF = date(2026, 1, 1)
@@ -364,6 +371,24 @@ def main() -> None:
         help="runs of ours (and of the bare libyaml parse) to take the best of (default 3)",
     )
     parser.add_argument("--render-timeout", type=float, default=600, help="seconds (default 600)")
+    parser.add_argument(
+        "--parts",
+        default="sizes,processes",
+        help="sizes (in-process, by size), processes (whole processes)",
+    )
+    parser.add_argument(
+        "--process-events",
+        type=int,
+        default=20_000,
+        help="events in each shape of the whole-process table (default 20000)",
+    )
+    parser.add_argument(
+        "--process-rounds",
+        type=int,
+        default=5,
+        help="rounds of the whole-process runs to take the best of (default 5)",
+    )
+    parser.add_argument("--in-process", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--render", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -375,8 +400,51 @@ def main() -> None:
     if args.render:
         print(json.dumps(measure_render(args.render, folder, args.repeat)))
         return
-    rows = []
+    if args.in_process:
+        cache = folder / f"cache-in-{args.in_process.name}"
+        print(json.dumps(processes.measure_in_process(args.in_process, cache, args.repeat)))
+        return
+    parts = set(args.parts.split(","))
     capacity = [parallel_capacity()]
+    if "sizes" in parts:
+        sizes(args, folder)
+    if "processes" in parts:
+        whole_processes(args, folder)
+    capacity.append(parallel_capacity())
+    print(
+        f"\nCores available (2 processes' work / 1 process's time, before and after): "
+        f"{capacity[0]:.2f}, {capacity[1]:.2f}"
+    )
+    if args.dir is None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def whole_processes(args: argparse.Namespace, folder: Path) -> None:
+    """The whole-process table: each collection's processes, then its in-process figures
+    (in a child, as the sizes are)."""
+    columns = {}
+    for name, root in processes.collections(folder, args.process_events).items():
+        rounds = args.process_rounds
+        peer_rounds = rounds if name == "bundled" else 1  # the peers take a minute there
+        cache = folder / f"cache-{root.name}"
+        figures = processes.measure_collection(root, cache, rounds, peer_rounds)
+        run = subprocess.run(
+            [sys.executable, __file__, "--in-process", str(root), "--dir", str(folder),
+             "--repeat", str(args.repeat)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if run.returncode != 0:
+            sys.exit(f"in-process figures of {root} failed:\n{run.stderr}")
+        figures.update(json.loads(run.stdout.strip().splitlines()[-1]))
+        print(json.dumps({name: figures}), file=sys.stderr)
+        columns[name] = figures
+    print()
+    print(processes.table(columns, args.process_events))
+
+
+def sizes(args: argparse.Namespace, folder: Path) -> None:
+    """The in-process table, one size at a time."""
+    rows = []
     for size in (int(text) for text in args.sizes.split(",")):
         run = subprocess.run(
             [sys.executable, __file__, "--one", str(size), "--dir", str(folder),
@@ -388,14 +456,7 @@ def main() -> None:
         rows.append(json.loads(run.stdout.strip().splitlines()[-1]))
         rows[-1].update(_render_in_child(size, folder, args.render_timeout, args.repeat))
         print(json.dumps(rows[-1]), file=sys.stderr)
-    capacity.append(parallel_capacity())
     print(table(rows))
-    print(
-        f"\nCores available (2 processes' work / 1 process's time, before and after): "
-        f"{capacity[0]:.2f}, {capacity[1]:.2f}"
-    )
-    if args.dir is None:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

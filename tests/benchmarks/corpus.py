@@ -88,11 +88,15 @@ def event_lines(rng: random.Random, number: int, actors: list[str], known: list[
     return lines
 
 
-def write_collection(root: Path, count: int, seed: int = 7) -> int:
-    """Write `count` events below `root` (10 per file, in year folders); return the file count.
+def write_collection(
+    root: Path, count: int, seed: int = 7, *, per_file: int = EVENTS_PER_FILE, lists: bool = False
+) -> int:
+    """Write `count` events below `root` (`per_file` a file, in year folders); return the
+    file count.
 
     Files are a mix of the layouts the format allows: one document per event, and
-    one document holding a list of events.
+    one document holding a list of events; with `lists`, every file is a list (one
+    document), which tools that read one document a file (check-jsonschema) can read.
     """
     rng = random.Random(seed)
     actors = actor_ids(max(20, count // 50))
@@ -100,19 +104,19 @@ def write_collection(root: Path, count: int, seed: int = 7) -> int:
     (root / "actors.yaml").write_text(actors_yaml(len(actors)), encoding="utf-8")
     known: list[str] = []
     files = 1
-    for first in range(0, count, EVENTS_PER_FILE):
-        numbers = range(first, min(first + EVENTS_PER_FILE, count))
+    for first in range(0, count, per_file):
+        numbers = range(first, min(first + per_file, count))
         records = [event_lines(rng, n, actors, known[-500:]) for n in numbers]
         known.extend(f"event-{n:06d}" for n in numbers)
-        if (first // EVENTS_PER_FILE) % 5 == 4:  # every fifth file: a list of events
+        if lists or (first // per_file) % 5 == 4:  # every fifth file: a list of events
             text = "".join(
                 "".join(("- " if i == 0 else "  ") + line + "\n" for i, line in enumerate(lines))
                 for lines in records
             )
         else:
             text = "".join("---\n" + "".join(line + "\n" for line in lines) for lines in records)
-        year = 1990 + (first // EVENTS_PER_FILE) % 33
-        path = root / str(year) / f"batch-{first // EVENTS_PER_FILE:05d}.yaml"
+        year = 1990 + (first // per_file) % 33
+        path = root / str(year) / f"batch-{first // per_file:05d}.yaml"
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
         files += 1

@@ -1,0 +1,221 @@
+"""Whole-process figures: `timeline` as a user runs it, beside the same work in-process and
+beside peer tools on the same files (yamllint, check-jsonschema with the committed
+schema, a bare libyaml parse as a script).
+
+Three collections: the bundled one (11 events), and N generated events (default 20,000)
+in two shapes, 10 events a file and 100 events a file. The generated files are lists of
+events, one YAML document a file, so that check-jsonschema (which reads one document a
+file) reads exactly what the others read.
+
+Each process is timed from outside: wall clock, and the CPU time the operating system
+charged to it (user + system, from `getrusage` of the children). The commands of one
+collection run in turn, round after round (A B C, A B C, ...), and each figure is the
+best of its rounds, so that a ratio compares figures taken at the same moments. The
+peers are slow on the large collections (about a minute each for 20,000 events), so
+there they run once.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from corpus import write_collection
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+AS_OF = "2026-01-01"
+SHAPES = (10, 100)  # events a file
+
+#: A bare parse of every file with PyYAML's libyaml loader, checking nothing.
+BARE_PARSE = """
+import sys
+from pathlib import Path
+import yaml
+for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+"""
+
+
+def _timeline() -> list[str]:
+    """The console script as installed beside this Python, as a user runs it."""
+    script = Path(sys.executable).with_name("timeline")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "timeline"]
+
+
+def _peer(name: str) -> str | None:
+    found = Path(sys.executable).with_name(name)
+    return str(found) if found.exists() else shutil.which(name)
+
+
+def run_once(command: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of `command` (its output thrown away)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                   check=False)  # fmt: skip
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def best_of_rounds(
+    commands: dict[str, list[str]], rounds: int, env: dict[str, str]
+) -> dict[str, tuple[float, float]]:
+    """Each command's best wall and best CPU time over `rounds` rounds run in turn."""
+    best: dict[str, tuple[float, float]] = {}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            wall, cpu = run_once(command, env)
+            old = best.get(name, (wall, cpu))
+            best[name] = (min(old[0], wall), min(old[1], cpu))
+    return best
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p) for p in root.rglob("*.yaml") if p.name != "actors.yaml")
+
+
+def measure_collection(root: Path, cache: Path, rounds: int, peer_rounds: int) -> dict[str, Any]:
+    """Whole-process figures for one collection: ours (cold and warm), a bare parse, and
+    the peers."""
+    env = {**os.environ, "TIMELINE_CACHE_DIR": str(cache)}
+    timeline = _timeline()
+    validate = [*timeline, "validate", "--events", str(root), "--as-of", AS_OF]
+    ours = {
+        "help": [*timeline, "--help"],
+        "bare": [sys.executable, "-c", BARE_PARSE, str(root)],
+        "cold": [*validate, "--no-cache"],
+        "warm": validate,
+    }
+    shutil.rmtree(cache, ignore_errors=True)
+    run_once(validate, env)  # fills the cache and the checks' result for the day
+    time.sleep(3.1)  # past the racy window, as a next run would be
+    figures: dict[str, Any] = {"events_files": len(_files(root))}
+    figures.update(best_of_rounds(ours, rounds, env))
+    peers: dict[str, list[str]] = {}
+    yamllint, check_jsonschema = _peer("yamllint"), _peer("check-jsonschema")
+    if yamllint:
+        peers["yamllint"] = [yamllint, str(root)]
+    if check_jsonschema:
+        schema = str(ROOT / "events" / "event.schema.json")
+        peers["check_jsonschema"] = [check_jsonschema, "--schemafile", schema, *_files(root)]
+    figures.update(best_of_rounds(peers, peer_rounds, env))
+    return figures
+
+
+def measure_in_process(root: Path, cache: Path, repeat: int) -> dict[str, float]:
+    """The same work in this process (no Python start-up, no imports): a bare parse, and
+    a cold and a warm validate, each the best of `repeat`."""
+    import gc
+    from datetime import date
+
+    import yaml
+
+    from timeline.collection.cache import ContentCache
+    from timeline.collection.pipeline import check_collection
+
+    def timed(use_cache: bool) -> float:
+        started = time.perf_counter()
+        check_collection(root, date.fromisoformat(AS_OF), records=False,
+                         cache=ContentCache(root, cache) if use_cache else None)  # fmt: skip
+        elapsed = time.perf_counter() - started
+        gc.unfreeze()
+        gc.collect()
+        return elapsed
+
+    def bare() -> float:
+        started = time.perf_counter()
+        for path in sorted(root.rglob("*.yaml")):
+            list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+        return time.perf_counter() - started
+
+    shutil.rmtree(cache, ignore_errors=True)
+    timed(True)  # fills the cache
+    time.sleep(3.1)
+    return {
+        "bare_in": min(bare() for _ in range(repeat)),
+        "cold_in": min(timed(False) for _ in range(repeat)),
+        "warm_in": min(timed(True) for _ in range(repeat)),
+    }
+
+
+def collections(folder: Path, count: int) -> dict[str, Path]:
+    """The bundled collection (copied) and `count` events in each shape, written once."""
+    found = {"bundled": folder / "bundled"}
+    if not found["bundled"].exists():
+        shutil.copytree(ROOT / "events", found["bundled"])
+    for per_file in SHAPES:
+        root = folder / f"shape-{count}-{per_file}"
+        if not root.exists():
+            write_collection(root, count, per_file=per_file, lists=True)
+        found[f"{per_file} a file"] = root
+    return found
+
+
+def _cell(figure: tuple[float, float] | None) -> str:
+    if figure is None:
+        return "-"
+    wall, cpu = figure
+    return f"{_seconds(wall)} ({_seconds(cpu)})"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
+
+
+def _ratio(top: tuple[float, float] | None, bottom: tuple[float, float] | None) -> str:
+    if top is None or bottom is None or not bottom[0] or not bottom[1]:
+        return "-"
+    return f"{top[0] / bottom[0]:.2f}x ({top[1] / bottom[1]:.2f}x)"
+
+
+def table(columns: dict[str, dict[str, Any]], count: int) -> str:
+    """The whole-process figures as a Markdown table, one column per collection."""
+    heads = []
+    for name, figures in columns.items():
+        events = "11 events" if name == "bundled" else f"{count:,} events, {name}"
+        heads.append(f"{events} ({figures['events_files']:,} files)")
+    lines = ["| whole process: wall (CPU) | " + " | ".join(heads) + " |",
+             "|---" * (len(columns) + 1) + "|"]  # fmt: skip
+
+    def line(label: str, cells: list[str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    def row(label: str, key: str) -> None:
+        line(label, [_cell(figures.get(key)) for figures in columns.values()])
+
+    def ratio(label: str, top: str, bottom: str) -> None:
+        line(label, [_ratio(f.get(top), f.get(bottom)) for f in columns.values()])
+
+    def inproc(label: str, key: str) -> None:
+        line(label, ["-" if key not in f else _seconds(f[key]) for f in columns.values()])
+
+    row("`timeline --help`", "help")
+    row("bare libyaml parse (a script)", "bare")
+    row("`timeline validate --no-cache` (cold)", "cold")
+    row("`timeline validate` (warm: the checks' result cached)", "warm")
+    row("`yamllint`", "yamllint")
+    row("`check-jsonschema` (committed schema)", "check_jsonschema")
+    inproc("in-process: bare libyaml parse", "bare_in")
+    inproc("in-process: cold validate", "cold_in")
+    inproc("in-process: warm validate", "warm_in")
+    ratio("`--help` / yamllint (goal ≤ 0.6)", "help", "yamllint")
+    ratio("warm validate / yamllint (goal ≤ 0.6)", "warm", "yamllint")
+    ratio("cold validate / yamllint", "cold", "yamllint")
+    ratio("cold validate / check-jsonschema", "cold", "check_jsonschema")
+    ratio("warm / cold validate (goal ≤ 0.05)", "warm", "cold")
+    ratio("cold validate / bare parse (goal ≤ 1.0)", "cold", "bare")
+    line("in-process cold / bare parse", [
+        "-" if "cold_in" not in f else f"{f['cold_in'] / f['bare_in']:.2f}x"
+        for f in columns.values()
+    ])  # fmt: skip
+    return "\n".join(lines)
