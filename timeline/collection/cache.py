@@ -28,7 +28,6 @@ import importlib.util
 import marshal
 import os
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Sequence
@@ -81,6 +80,8 @@ def _replace_file(path: Path, data: bytes) -> None:
     as it was. The cache needs none of `timeline.store`'s care for user data (fsync, links,
     devices, modes): a file lost in a crash, or torn, is only a slower next run, since its
     checksum then fails."""
+    import tempfile  # imported lazily: a run that changes nothing writes nothing
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
