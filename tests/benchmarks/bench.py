@@ -440,6 +440,9 @@ def whole_processes(args: argparse.Namespace, folder: Path) -> None:
         columns[name] = figures
     print()
     print(processes.table(columns, args.process_events))
+    print("\nImports (ms, from python -X importtime; the least of 5 runs), warm cache:")
+    bundled = processes.collections(folder, args.process_events)["bundled"]
+    print(processes.import_budgets(bundled, folder / "cache-imports"))
 
 
 def sizes(args: argparse.Namespace, folder: Path) -> None:

@@ -219,3 +219,60 @@ def table(columns: dict[str, dict[str, Any]], count: int) -> str:
         for f in columns.values()
     ])  # fmt: skip
     return "\n".join(lines)
+
+
+#: How the import budget is grouped: by top-level package (the standard library as one).
+_GROUPS = {
+    "timeline": "ours",
+    "typer": "Typer",
+    "click": "Typer",
+    "pydantic": "Pydantic",
+    "pydantic_core": "Pydantic",
+    "annotated_types": "Pydantic",
+    "typing_inspection": "Pydantic",
+    "typing_extensions": "Pydantic",
+    "yaml": "PyYAML",
+    "rich": "Rich",
+    "markdown_it": "Rich",
+    "pygments": "Rich",
+}
+_BUDGETED = (("--help",), ("validate",), ("validate", "--no-cache"), ("list",),
+             ("show", "un-coi-dprk-report"))  # fmt: skip
+
+
+def import_budget(args: Sequence[str], root: Path, cache: Path, runs: int = 5) -> dict[str, int]:
+    """Milliseconds of imports of `timeline ARGS` on `root` by group, from
+    `python -X importtime` (each module's own time; the run with the least in all)."""
+    child = "import sys; sys.argv[0] = 'timeline'; from timeline.cli import main; main()"
+    where = [] if args[0].startswith("-") else ["--events", str(root)]
+    command = [sys.executable, "-X", "importtime", "-c", child, *args, *where]
+    env = {**os.environ, "TIMELINE_CACHE_DIR": str(cache)}
+    best: dict[str, int] | None = None
+    for _ in range(runs):
+        run = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        groups: dict[str, int] = {}
+        for line in run.stderr.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            own, _, name = line.removeprefix("import time:").split("|")
+            top = name.strip().split(".")[0]
+            group = _GROUPS.get(top, "standard library" if top in sys.stdlib_module_names
+                                else "other")  # fmt: skip
+            groups[group] = groups.get(group, 0) + int(own)
+        if best is None or sum(groups.values()) < sum(best.values()):
+            best = groups
+    return {group: round(us / 1000) for group, us in (best or {}).items()}
+
+
+def import_budgets(root: Path, cache: Path) -> str:
+    """The import budget of the small, frequent commands, one line each (warm cache)."""
+    env = {**os.environ, "TIMELINE_CACHE_DIR": str(cache)}
+    run_once([*_timeline(), "validate", "--events", str(root)], env)  # the cache is warm
+    lines = []
+    for args in _BUDGETED:
+        groups = import_budget(args, root, cache)
+        parts = ", ".join(
+            f"{name} {ms}" for name, ms in sorted(groups.items(), key=lambda item: -item[1])
+        )
+        lines.append(f"- `timeline {' '.join(args)}`: {sum(groups.values())} ms ({parts})")
+    return "\n".join(lines)

@@ -23,6 +23,7 @@ Records are kept in the compact form of `timeline.collection.codec`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import marshal
@@ -123,6 +124,7 @@ _CODE_FOLDERS = ("core", "collection")
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+@functools.cache  # what is installed does not change while the process runs
 def _pydantic_identity() -> bytes:
     """Which Pydantic is installed, found without importing it (a warm `validate` needs no
     Pydantic at all, and importing it costs more than the run): the source of its
