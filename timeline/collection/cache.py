@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from timeline import FORMAT_VERSION, __version__
-from timeline.collection.facts_codec import decode_problems
 from timeline.core.problems import Problem
 
 if TYPE_CHECKING:  # the records' code builds the models: imported only where records are
@@ -267,6 +266,8 @@ class ContentCache:
         if entry is None:
             return None
         try:
+            from timeline.collection.facts_codec import decode_problems  # the facts' code
+
             facts, problems = decode_problems(entry.facts, display)
             built = None
             if records:

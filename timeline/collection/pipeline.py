@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar, overload
 
 from timeline.collection.cache import ContentCache
-from timeline.collection.collection import Collection, Outline
 from timeline.collection.files import Job, collection_jobs
 from timeline.core.memory import collector_paused
 from timeline.core.problems import Problem
 
 if TYPE_CHECKING:
+    from timeline.collection.collection import Collection, Outline
     from timeline.collection.loading import Progress
     from timeline.collection.reading import FileResult
 
@@ -116,7 +116,7 @@ def check_collection(
     return tally, _checked(tally, lambda: outline, as_of, cache, jobs)
 
 
-Merged = TypeVar("Merged", Collection, Outline)
+Merged = TypeVar("Merged", "Collection", "Outline")
 
 
 def _read(
