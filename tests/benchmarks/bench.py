@@ -2,7 +2,7 @@
 then whole processes, as a user runs them, beside peer tools on the same files.
 
     python tests/benchmarks/bench.py [--sizes 1000,10000,100000] [--dir DIR]
-                                     [--parts sizes,processes] [--process-events 20000]
+                                     [--parts sizes,processes,imports] [--process-events 20000]
 
 Each size runs in its own process (so peak memory is that size's own) and prints one row;
 the first table at the end is the one in the README's "Speed" section. Figures are wall
@@ -410,6 +410,8 @@ def main() -> None:
         sizes(args, folder)
     if "processes" in parts:
         whole_processes(args, folder)
+    if "imports" in parts:
+        import_budgets(folder)
     capacity.append(parallel_capacity())
     print(
         f"\nCores available (2 processes' work / 1 process's time, before and after): "
@@ -440,8 +442,14 @@ def whole_processes(args: argparse.Namespace, folder: Path) -> None:
         columns[name] = figures
     print()
     print(processes.table(columns, args.process_events))
+
+
+def import_budgets(folder: Path) -> None:
+    """Where the start-up of the small commands goes, from `python -X importtime`."""
+    bundled = folder / "bundled"
+    if not bundled.exists():
+        shutil.copytree(HERE.parent.parent / "events", bundled)
     print("\nImports (ms, from python -X importtime; the least of 5 runs), warm cache:")
-    bundled = processes.collections(folder, args.process_events)["bundled"]
     print(processes.import_budgets(bundled, folder / "cache-imports"))
 
 
