@@ -51,6 +51,14 @@ COMMANDS = {
     "schema": LazyCommand(
         "schema", "Print the JSON Schema of an event file, for editors' completion and checks."
     ),
+    "diff": LazyCommand(
+        "diff",
+        "Show the events added, removed and changed (field by field) between two states.",
+    ),
+    "history": LazyCommand(
+        "history",
+        "Show every committed version of one event, oldest first, and what each commit changed.",
+    ),
 }
 LAZY_COMMANDS.update(COMMANDS)
 

@@ -27,9 +27,10 @@ from timeline.collection.cache import (
     digest,
 )
 from timeline.collection.checks import run_checks
-from timeline.collection.codec import Decoder, decode_problems, decode_records
+from timeline.collection.codec import Decoder, decode_records
 from timeline.collection.codec import encode_records as _encode
 from timeline.collection.collection import Collection
+from timeline.collection.facts_codec import decode_problems
 from timeline.collection.files import display_path
 from timeline.collection.gitrepo import Commit, Repository, TreeFile
 from timeline.collection.loading import PARALLEL_MIN_FILES, merge_results
