@@ -12,8 +12,7 @@ import pytest
 from helpers import SEED
 from typer.testing import Result
 
-from timeline.core.model import EVENT_KEYS
-from timeline.core.vocabulary import EVENT_TYPES, RELATIONS, ROLES, STATUSES
+from timeline.core.model import EVENT_KEYS, EVENT_TYPES, RELATIONS, ROLES, STATUSES
 from timeline.store.atomic import LOCK_NAME
 
 Cli = Callable[..., Result]

@@ -221,10 +221,9 @@ def table(columns: dict[str, dict[str, Any]], count: int) -> str:
     return "\n".join(lines)
 
 
-#: The packages the import budget names; every module's own time counts for the nearest
-#: of these among the modules that imported it (so the standard library that Typer
-#: imports counts as Typer's), and the standard library imported by none of them as
-#: Python's start-up.
+#: The packages the import budget names: a module's own time counts for its package,
+#: the standard library's as one (whoever imported it first: Typer would import most of it
+#: anyway), and any other package's for the named package that imported it.
 _GROUPS = {
     "timeline": "ours",
     "typer": "Typer",
@@ -251,7 +250,7 @@ def _group(name: str) -> str | None:
     top = name.split(".")[0]
     if top in _GROUPS:
         return _GROUPS[top]
-    return None if top in sys.stdlib_module_names or top.startswith("_") else "other"
+    return "standard library" if top in sys.stdlib_module_names or top.startswith("_") else None
 
 
 def budget_of(importtime: str) -> dict[str, int]:
@@ -263,13 +262,12 @@ def budget_of(importtime: str) -> dict[str, int]:
             depth = (len(name) - len(name.lstrip(" "))) // 2
             rows.append((depth, name.strip(), int(own)))
     groups: dict[str, int] = {}
-    importers: list[str | None] = []  # the group in force at each depth, outermost first
+    importers: list[str] = []  # the package in force at each depth, outermost first
     for depth, name, own in reversed(rows):  # parents come before their children
         del importers[depth:]
-        group = _group(name) or (importers[-1] if importers else None)
+        group = _group(name) or (importers[-1] if importers else "other")
         importers.append(group)
-        key = group or "Python start-up"
-        groups[key] = groups.get(key, 0) + own
+        groups[group] = groups.get(group, 0) + own
     return groups
 
 

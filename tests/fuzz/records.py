@@ -16,8 +16,15 @@ from hypothesis import strategies as st
 
 from timeline.collection.files import ACTORS_FILE
 from timeline.collection.pipeline import load_collection
-from timeline.core.model import LINE_BREAKS, Event, readable
-from timeline.core.vocabulary import EVENT_TYPES, RELATIONS, ROLES, STATUSES
+from timeline.core.model import (
+    EVENT_TYPES,
+    LINE_BREAKS,
+    RELATIONS,
+    ROLES,
+    STATUSES,
+    Event,
+    readable,
+)
 from timeline.store.canonical import event_yaml
 
 #: Put into user text; an output element or attribute with this name came from user text.

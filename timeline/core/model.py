@@ -24,8 +24,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from timeline.core import vocabulary
 from timeline.core.dates import DateError, DateSpan, parse_date, parse_day
 from timeline.core.vocabulary import ActorKind, EventType, Relation, Role, Status
+
+# The word lists live in `vocabulary` (light to import, for the command line); they are
+# named here too, beside the models they constrain.
+ACTOR_KINDS = vocabulary.ACTOR_KINDS
+EVENT_TYPES = vocabulary.EVENT_TYPES
+RELATIONS = vocabulary.RELATIONS
+ROLES = vocabulary.ROLES
+STATUSES = vocabulary.STATUSES
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 _SLUG = re.compile(SLUG_PATTERN)

@@ -178,7 +178,7 @@ def event_template(event_type: str | None = None) -> str:
     what to fill in; once they are filled in (and the optional parts filled in or left
     empty) it is a valid event.
     """
-    from timeline.core.vocabulary import EVENT_TYPES, RELATIONS, ROLES, STATUSES
+    from timeline.core.model import EVENT_TYPES, RELATIONS, ROLES, STATUSES
 
     return _TEMPLATE.format(
         type=event_type or "",

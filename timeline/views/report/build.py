@@ -18,10 +18,9 @@ from datetime import date
 from timeline.collection.collection import Collection
 from timeline.collection.query import Filters, select
 from timeline.core.dates import day_label, month_abbr, parse_date
-from timeline.core.model import Event, Source
+from timeline.core.model import EVENT_TYPES, ROLES, STATUSES, Event, Source
 from timeline.core.periods import Period, periods_covering, range_period
 from timeline.core.problems import Problem
-from timeline.core.vocabulary import EVENT_TYPES, ROLES, STATUSES
 from timeline.views.describe import location_label
 from timeline.views.report.model import (
     REPORT_FORMAT,
