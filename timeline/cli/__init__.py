@@ -59,6 +59,10 @@ COMMANDS = {
         "history",
         "Show every committed version of one event, oldest first, and what each commit changed.",
     ),
+    "import": LazyCommand(
+        "import_events",
+        "Import events from a sheet: a dry run with every problem at its cell unless --write.",
+    ),
 }
 LAZY_COMMANDS.update(COMMANDS)
 

@@ -11,8 +11,8 @@ import typer
 
 from timeline.cli.app import AsOfOpt, EventsOpt, app, as_of_day, fail, out, print_problems
 from timeline.collection.files import display_path
-from timeline.core.model import EVENT_TYPES, STATUSES
 from timeline.core.problems import Problem, did_you_mean, has_errors
+from timeline.core.vocabulary import EVENT_TYPES, STATUSES
 from timeline.core.words import plural
 
 if TYPE_CHECKING:
