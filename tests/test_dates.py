@@ -64,6 +64,54 @@ VALID: list[tuple[Any, str, str | None, str, str, str]] = [
     # YAML reads an unquoted 2014 as an int and 2014-02-17 as a date.
     (2014, "2014-01-01", "2014-12-31", "year", "", "2014"),
     (date(2014, 2, 17), "2014-02-17", "2014-02-17", "day", "", "17 Feb 2014"),
+    # Windows: one day (or a short span) somewhere in the window, the day not known.
+    ("[2014-09-08..2014-09-12]", "2014-09-08", "2014-09-12", "day", "", "sometime 8–12 Sep 2014"),
+    (
+        "[2014-09-22..2014-09-30]",
+        "2014-09-22",
+        "2014-09-30",
+        "day",
+        "",
+        "sometime 22–30 Sep 2014",
+    ),
+    (
+        "[2014-08-28..2014-09-03]",
+        "2014-08-28",
+        "2014-09-03",
+        "day",
+        "",
+        "sometime 28 Aug – 3 Sep 2014",
+    ),
+    ("[2014-09..2014-10]", "2014-09-01", "2014-10-31", "month", "", "sometime Sep–Oct 2014"),
+    ("[2014..2015]", "2014-01-01", "2015-12-31", "year", "", "sometime 2014–2015"),
+    (
+        "[2014-09..2014-10-15]",
+        "2014-09-01",
+        "2014-10-15",
+        "month",
+        "",
+        "sometime Sep 2014 – 15 Oct 2014",
+    ),
+    ("[2014-09..2014-09]", "2014-09-01", "2014-09-30", "month", "", "sometime Sep 2014"),
+    ("[2014-09-08..2014-09-08]", "2014-09-08", "2014-09-08", "day", "", "sometime 8 Sep 2014"),
+    # A qualifier after the window qualifies the whole window.
+    (
+        "[2014-09-08..2014-09-12]~",
+        "2014-09-08",
+        "2014-09-12",
+        "day",
+        "~",
+        "sometime c. 8–12 Sep 2014",
+    ),
+    (
+        "[2014-09-08..2014-09-12]?",
+        "2014-09-08",
+        "2014-09-12",
+        "day",
+        "?",
+        "sometime 8–12 Sep 2014?",
+    ),
+    ("[2014-09..2014-10]%", "2014-09-01", "2014-10-31", "month", "%", "sometime c. Sep–Oct 2014?"),
 ]
 
 
@@ -99,10 +147,25 @@ def test_parse_date(
         ("2014-09/2014-09", True),
         ("2014-09-01/2014-09-30", True),
         ("2014/..", True),
+        ("[2014-09-08..2014-09-12]", False),
     ],
 )
 def test_is_interval(text: str, is_interval: bool) -> None:
     assert parse_date(text).is_interval is is_interval
+
+
+@pytest.mark.parametrize(
+    ("text", "is_window"),
+    [
+        ("2014-09", False),
+        ("2014-09-08/2014-09-12", False),
+        ("2014/..", False),
+        ("[2014-09-08..2014-09-12]", True),
+        ("[2014..2015]~", True),
+    ],
+)
+def test_is_window(text: str, is_window: bool) -> None:
+    assert parse_date(text).is_window is is_window
 
 
 def test_int_and_date_equal_their_strings() -> None:
@@ -125,6 +188,13 @@ def test_results_are_cached() -> None:
 
 def bad_expression(value: str) -> str:
     return f"{value!r} is not a date expression; write {EXAMPLES}"
+
+
+def bad_window(value: str) -> str:
+    return (
+        f"{value!r} is not a window; write [A..B] with two days, months or years, such as "
+        "[2014-09-08..2014-09-12], and any ~ or ? after the ]"
+    )
 
 
 ERRORS: list[tuple[Any, str, str]] = [
@@ -165,12 +235,40 @@ ERRORS: list[tuple[Any, str, str]] = [
     ("?2014", "invalid-date", bad_expression("?2014")),
     ("-2014", "invalid-date", bad_expression("-2014")),
     ("2014-09-13T10:00", "invalid-date", bad_expression("2014-09-13T10:00")),
-    ("[2014, 2015]", "invalid-date", bad_expression("[2014, 2015]")),
+    ("[2014, 2015]", "invalid-date", bad_window("[2014, 2015]")),
     ("\u0662\u0660\u0661\u0664", "invalid-date", bad_expression("\u0662\u0660\u0661\u0664")),
     (14, "invalid-date", bad_expression("14")),
     (-2014, "invalid-date", bad_expression("-2014")),
     (20140913, "invalid-date", bad_expression("20140913")),
     (0, "invalid-date", bad_expression("0")),
+    # Windows: the bad part is named; a malformed window says how to write one.
+    ("[2014-02-30..2014-03-02]", "invalid-date", "'2014-02-30' is not a calendar date"),
+    ("[2014-09..2014-13]", "invalid-date", "'2014-13' has no month 13"),
+    ("[0000..2014]", "invalid-date", "'0000' has no year 0000; write a year from 0001 to 9999"),
+    ("[2014-09-08~..2014-09-12]", "invalid-date", bad_window("[2014-09-08~..2014-09-12]")),
+    ("[2014-09-08..2014-09-12?]", "invalid-date", bad_window("[2014-09-08..2014-09-12?]")),
+    ("[2014-09-08..2014-09-12]~?", "invalid-date", bad_window("[2014-09-08..2014-09-12]~?")),
+    ("[2014-09-08,2014-09-12]", "invalid-date", bad_window("[2014-09-08,2014-09-12]")),
+    ("[2014-09-08...2014-09-12]", "invalid-date", bad_window("[2014-09-08...2014-09-12]")),
+    ("[..2014-09-12]", "invalid-date", bad_window("[..2014-09-12]")),
+    ("[2014-09-08..]", "invalid-date", bad_window("[2014-09-08..]")),
+    ("[2014-09-08]", "invalid-date", bad_window("[2014-09-08]")),
+    ("[2014-09-08..2014-09-12", "invalid-date", bad_window("[2014-09-08..2014-09-12")),
+    ("[2014-09-08..2014-09-12]/..", "invalid-date", bad_window("[2014-09-08..2014-09-12]/..")),
+    ("2014-09-08..2014-09-12", "invalid-date", bad_expression("2014-09-08..2014-09-12")),
+    (
+        "[2014-09-12..2014-09-08]",
+        "date-order",
+        "'[2014-09-12..2014-09-08]' ends before it starts; swap the two dates",
+    ),
+    ("[2015..2014-06]~", "date-order", "'[2015..2014-06]~' ends before it starts; swap the two dates"),
+    # Unquoted in YAML, a window is read as a list holding one text: say to quote it.
+    (
+        ["2014-09-08..2014-09-12"],
+        "invalid-date",
+        "a window must be quoted, or YAML reads [...] as a list: "
+        "write date: '[2014-09-08..2014-09-12]'",
+    ),
     (
         "2014-09-30/2014-09-01",
         "date-order",
@@ -307,6 +405,21 @@ def test_sort_key() -> None:
     assert parse_date("2014/..").sort_key() == (date(2014, 1, 1), date.max)
 
 
+def test_windows_sort_by_their_start_like_intervals() -> None:
+    texts = ["2014-09-23", "[2014-09-22..2014-09-30]", "2014-09-22/2014-09-26", "2014-09-21"]
+    ordered = sorted((parse_date(t) for t in texts), key=DateSpan.sort_key)
+    assert [s.text for s in ordered] == [
+        "2014-09-21",
+        "2014-09-22/2014-09-26",
+        "[2014-09-22..2014-09-30]",
+        "2014-09-23",
+    ]
+    window, interval = parse_date("[2014-09-22..2014-09-30]"), parse_date("2014-09-22/2014-09-30")
+    assert window.sort_key() == interval.sort_key()
+    assert window.overlaps(date(2014, 9, 30), date(2014, 10, 5))
+    assert not window.overlaps(date(2014, 10, 1), date(2014, 10, 5))
+
+
 # ---- property tests ---------------------------------------------------------------------------
 
 
@@ -342,8 +455,9 @@ def parts(draw: st.DrawFn, min_year: int = 1000, max_year: int = 2999) -> Part:
 
 @st.composite
 def expressions(draw: st.DrawFn, min_year: int = 1000, max_year: int = 2999) -> str:
-    """A valid expression of any form: a part, an ordered interval A/B, or A/..."""
-    form = draw(st.sampled_from(["part", "interval", "open"]))
+    """A valid expression of any form: a part, an ordered interval A/B, A/.., or a window
+    [A..B] (its parts unqualified, a qualifier after it or not)."""
+    form = draw(st.sampled_from(["part", "interval", "open", "window"]))
     first = draw(parts(min_year, max_year))
     if form == "part":
         return first[0]
@@ -353,6 +467,9 @@ def expressions(draw: st.DrawFn, min_year: int = 1000, max_year: int = 2999) -> 
     if second[2] < first[1]:
         # B wholly before A; swapped, A ends before B starts, so the interval is in order.
         first, second = second, first
+    if form == "window":
+        qualifier = draw(st.sampled_from(["", "?", "~", "%"]))
+        return f"[{first[0].rstrip('?~%')}..{second[0].rstrip('?~%')}]{qualifier}"
     return f"{first[0]}/{second[0]}"
 
 
@@ -367,10 +484,22 @@ def struct_day(value: Any) -> date:
 #   date-order, so intervals are generated in order.
 # - edtf accepts year 0000; our years run 0001-9999.
 # - edtf's upper_strict() fails on an open end ('2014/..'), so only its start is compared.
+# - edtf reads a window ('one of a set', [A..B]) only when A and B have the same precision,
+#   and without a qualifier after it. The format allows both (a qualifier flags the window
+#   and leaves its span alone), so the oracle is asked about the window without its
+#   qualifier, and about a window of mixed precision as the interval A/B, which edtf reads
+#   with the same span.
 @given(expressions())
 def test_spans_match_edtf(text: str) -> None:
     span = parse_date(text)
-    oracle = edtf.parse_edtf(text)
+    asked = text
+    if text.startswith("["):
+        first, second = text[1:].partition("]")[0].split("..")
+        same = len(first) == len(second)
+        asked = f"[{first}..{second}]" if same else f"{first}/{second}"
+    oracle = edtf.parse_edtf(asked)
+    if asked.startswith("["):
+        assert type(oracle).__name__ == "OneOfASet"
     assert span.start == struct_day(oracle.lower_strict())
     if span.is_open:
         assert text.endswith("/..")
@@ -381,7 +510,13 @@ def test_spans_match_edtf(text: str) -> None:
 @given(expressions())
 def test_flags_and_precision_follow_the_text(text: str) -> None:
     span = parse_date(text)
-    parts_written = [p for p in text.split("/") if p != ".."]
+    assert span.is_window is text.startswith("[")
+    if span.is_window:
+        assert span.label.startswith("sometime ")
+        inside, _, qualifier = text[1:].partition("]")
+        parts_written = [p + qualifier for p in inside.split("..")]
+    else:
+        parts_written = [p for p in text.split("/") if p != ".."]
     assert span.approximate == any(p[-1] in "~%" for p in parts_written)
     assert span.uncertain == any(p[-1] in "?%" for p in parts_written)
     digits = min(len(p.rstrip("?~%")) for p in parts_written)
@@ -422,6 +557,6 @@ def test_anything_else_is_a_date_error(text: str) -> None:
         span = parse_date(text)
     except DateError as error:
         assert error.code in ("invalid-date", "date-order")
-        assert repr(text) in error.message or "/" in text
+        assert repr(text) in error.message or "/" in text or text.startswith("[")
     else:
         assert span.text == text

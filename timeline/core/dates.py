@@ -1,7 +1,9 @@
 """Date expressions: a small subset of ISO 8601-2 / EDTF levels 0 and 1 (events/README.md, Dates).
 
 An expression is a part (`2014`, `2014-02`, `2014-02-17`, each optionally followed by
-one qualifier `?`, `~` or `%`), an interval `A/B`, or an open interval `A/..`.
+one qualifier `?`, `~` or `%`), an interval `A/B`, an open interval `A/..`, or a window
+`[A..B]` (EDTF's "one of a set": one day, or a short span, somewhere from A to B, the day
+not known; A and B unqualified, one qualifier allowed after the `]`).
 
 We parse these ourselves instead of using the `edtf` package: edtf takes about 7 ms a
 parse, far too slow for 100,000 events, and it accepts much more than the format allows
@@ -30,6 +32,8 @@ _COARSENESS: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
 _PART = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%])?"
 _EXPRESSION = re.compile(rf"{_PART}(?:/(?:{_PART}|(\.\.)))?")
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_BARE_PART = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
+_WINDOW = re.compile(rf"\[{_BARE_PART}\.\.{_BARE_PART}\]([?~%])?")
 
 _EXAMPLES = "2014, 2014-09, 2014-09-13, 2014-09~ or 2014-09-08/2014-09-12"
 
@@ -71,6 +75,13 @@ class DateSpan:
         """True when written as an interval, `A/B` or `A/..`."""
         return "/" in self.text
 
+    @property
+    def is_window(self) -> bool:
+        """True when written as a window, `[A..B]`: one day (or a few) somewhere from
+        `start` to `end`, not every day of it. (Read from the text, so a span rebuilt from
+        the cache knows it too.)"""
+        return self.text.startswith("[")
+
     def overlaps(self, first: date, last: date) -> bool:
         """True when the span shares at least one day with `first`..`last` (inclusive)."""
         return self.start <= last and (self.end is None or self.end >= first)
@@ -105,6 +116,13 @@ def parse_date(value: object) -> DateSpan:
         text = str(value)
     elif isinstance(value, date) and not isinstance(value, datetime):
         text = value.isoformat()
+    elif isinstance(value, list) and len(value) == 1 and ".." in str(value[0]):
+        # `date: [2014-09-08..2014-09-12]` unquoted is a YAML flow list of one text.
+        raise DateError(
+            "invalid-date",
+            "a window must be quoted, or YAML reads [...] as a list: "
+            f"write date: {reprlib.repr(f'[{value[0]}]')}",
+        )
     else:
         raise DateError(
             "invalid-date", f"expected a date expression such as 2014-09-13, got {_describe(value)}"
@@ -131,6 +149,8 @@ def parse_day(value: object) -> date:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _parse_text(text: str) -> DateSpan:
+    if text.startswith("["):
+        return _parse_window(text)
     match = _EXPRESSION.fullmatch(text)
     if match is None:
         raise DateError("invalid-date", f"{text!r} is not a date expression; write {_EXAMPLES}")
@@ -169,6 +189,32 @@ def _parse_text(text: str) -> DateSpan:
         approximate="~" in qualifiers or "%" in qualifiers,
         uncertain="?" in qualifiers or "%" in qualifiers,
         label=_interval_label(first, second),
+    )
+
+
+def _parse_window(text: str) -> DateSpan:
+    match = _WINDOW.fullmatch(text)
+    if match is None:
+        raise DateError(
+            "invalid-date",
+            f"{text!r} is not a window; write [A..B] with two days, months or years, such as "
+            "[2014-09-08..2014-09-12], and any ~ or ? after the ]",
+        )
+    groups = match.groups()
+    first_text, _, second_text = text[1 : text.index("]")].partition("..")
+    first = _make_part(first_text, *groups[0:3], None)
+    second = _make_part(second_text, *groups[3:6], None)
+    if second.end < first.start:
+        raise DateError("date-order", f"{text!r} ends before it starts; swap the two dates")
+    qualifier = groups[6] or ""
+    return DateSpan(
+        text=text,
+        start=first.start,
+        end=second.end,
+        precision=min(first.precision, second.precision, key=_COARSENESS.__getitem__),
+        approximate=qualifier in ("~", "%"),
+        uncertain=qualifier in ("?", "%"),
+        label=f"sometime {_qualified(_interval_label(first, second), qualifier)}",
     )
 
 
@@ -228,10 +274,14 @@ def _plain_label(part: _Part) -> str:
 
 
 def _part_label(part: _Part) -> str:
-    label = _plain_label(part)
-    if part.qualifier in ("~", "%"):
+    return _qualified(_plain_label(part), part.qualifier)
+
+
+def _qualified(label: str, qualifier: str) -> str:
+    """`c. Sep 2014` (approximate), `Sep 2014?` (uncertain), `c. Sep 2014?` (both)."""
+    if qualifier in ("~", "%"):
         label = f"c. {label}"
-    if part.qualifier in ("?", "%"):
+    if qualifier in ("?", "%"):
         label = f"{label}?"
     return label
 
