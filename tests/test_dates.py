@@ -261,7 +261,11 @@ ERRORS: list[tuple[Any, str, str]] = [
         "date-order",
         "'[2014-09-12..2014-09-08]' ends before it starts; swap the two dates",
     ),
-    ("[2015..2014-06]~", "date-order", "'[2015..2014-06]~' ends before it starts; swap the two dates"),
+    (
+        "[2015..2014-06]~",
+        "date-order",
+        "'[2015..2014-06]~' ends before it starts; swap the two dates",
+    ),
     # Unquoted in YAML, a window is read as a list holding one text: say to quote it.
     (
         ["2014-09-08..2014-09-12"],
