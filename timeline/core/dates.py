@@ -202,8 +202,8 @@ def _parse_window(text: str) -> DateSpan:
         )
     groups = match.groups()
     first_text, _, second_text = text[1 : text.index("]")].partition("..")
-    first = _make_part(first_text, *groups[0:3], None)
-    second = _make_part(second_text, *groups[3:6], None)
+    first = _make_part(first_text, groups[0], groups[1], groups[2], None)
+    second = _make_part(second_text, groups[3], groups[4], groups[5], None)
     if second.end < first.start:
         raise DateError("date-order", f"{text!r} ends before it starts; swap the two dates")
     qualifier = groups[6] or ""
