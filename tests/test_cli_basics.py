@@ -104,6 +104,7 @@ def test_list_json_normalized_records(cli: Cli, seed: Path) -> None:
     assert (report["start"], report["end"]) == ("2014-02-01", "2014-02-28")
     assert report["precision"] == "month" and report["label"] == "Feb 2014"
     assert report["approximate"] is False and report["uncertain"] is False
+    assert report["window"] is False
     assert report["path"] == "events/2014/un-coi-dprk-report.yaml"
     assert all(set(a) == {"actor", "role"} for a in report["actors"])
     ongoing = json.loads(cli("list", "--format", "json", "--tag", "side-event").stdout)
@@ -122,7 +123,11 @@ def test_list_date_filters_keep_overlaps(cli: Cli, seed: Path) -> None:
 def test_show_names_actors_and_related(cli: Cli, seed: Path) -> None:
     result = cli("show", "dprk-human-rights-ministerial-side-event", "--as-of", "2014-09-13")
     assert result.exit_code == 0
-    assert "John Kerry (Secretary of State) [john-kerry], invited" in result.stdout
+    assert "John Kerry (Secretary of State) [john-kerry], participant" in result.stdout
+    assert (
+        "date:      sometime 22–30 Sep 2014  ([2014-09-22..2014-09-30]; day precision, "
+        "a window: one day in it, not known which)"
+    ) in result.stdout
     assert "part-of unga-69-leaders-week" in result.stdout
     assert "former-officials-letter-to-kerry supports this" in result.stdout
 
@@ -182,3 +187,14 @@ def test_a_failure_of_the_library_ends_a_command_in_one_line_with_its_exit_code(
     assert result.stdout == ""
     bug = CliRunner().invoke(app, ["crash"])  # anything else is a bug: not hidden
     assert isinstance(bug.exception, ValueError)
+
+
+def test_list_json_a_window_is_its_bounds_and_flagged(cli: Cli, seed: Path) -> None:
+    records = json.loads(cli("list", "--format", "json", "--type", "letter").stdout)
+    letter = next(r for r in records if r["id"] == "former-officials-letter-to-kerry")
+    assert letter["date"] == "[2014-09-08..2014-09-12]"
+    assert (letter["start"], letter["end"]) == ("2014-09-08", "2014-09-12")
+    assert letter["window"] is True
+    assert letter["label"] == "sometime 8–12 Sep 2014"
+    keys = list(letter)
+    assert keys.index("uncertain") < keys.index("window") < keys.index("label")

@@ -150,27 +150,45 @@ def check_stale_status(ctx: Context) -> Iterator[Problem]:
     for event in ctx.outline.events:
         end = event.end
         if end is not None and end < today and event.status in ("proposed", "scheduled"):
+            passed = (
+                f"the event's window ended on {day(end)},"
+                if event.window
+                else f"the event's latest day ({day(end)}) is"
+            )
             yield ctx.problem(
                 event,
                 ("status",),
                 "stale-status",
-                f"status is {event.status!r} but the event's latest day ({day(end)}) is "
-                f"before {ctx.as_of.isoformat()}; record what happened with "
-                f"'timeline update {event.id} --status ...'",
+                f"status is {event.status!r} but {passed} before {ctx.as_of.isoformat()}; "
+                f"record what happened with 'timeline update {event.id} --status ...'",
             )
 
 
 def check_future_occurred(ctx: Context) -> Iterator[Problem]:
-    """Occurred, but it starts after the as-of day."""
+    """Occurred, but it starts after the as-of day; or, for a window, the window runs past
+    it: an event that has happened falls on a day by the as-of day, so a window still
+    open after it says more than is known, or the status says too much."""
     today = ctx.today
     for event in ctx.outline.events:
-        if event.start is not None and event.start > today and event.status == "occurred":
+        if event.status != "occurred" or event.start is None:
+            continue
+        if event.start > today:
+            starts = "the event's window starts" if event.window else "the event starts"
             yield ctx.problem(
                 event,
                 ("status",),
                 "future-occurred",
-                f"status is 'occurred' but the event starts on {day(event.start)}, "
+                f"status is 'occurred' but {starts} on {day(event.start)}, "
                 f"after {ctx.as_of.isoformat()}; use 'scheduled' or check the date",
+            )
+        elif event.window and event.end is not None and event.end > today:
+            yield ctx.problem(
+                event,
+                ("status",),
+                "future-occurred",
+                f"status is 'occurred' but the event's window runs to {day(event.end)}, "
+                f"after {ctx.as_of.isoformat()}; if it has happened, narrow the window to end "
+                f"by then ('timeline update {event.id} --date ...'), or use 'scheduled'",
             )
 
 

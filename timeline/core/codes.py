@@ -137,8 +137,8 @@ CODES: dict[str, Code] = {
         Code(
             "date-order",
             "error",
-            "an interval ends before it starts, or an `updates` entry is dated before the "
-            "one above it",
+            "an interval or a window ends before it starts, or an `updates` entry is dated "
+            "before the one above it",
             "swap the two dates; keep updates oldest first",
         ),
         Code(
@@ -192,14 +192,16 @@ CODES: dict[str, Code] = {
         Code(
             "stale-status",
             "warning",
-            "`proposed` / `scheduled`, but its latest day is before the as-of day",
+            "`proposed` / `scheduled`, but its latest day (a window's end) is before the "
+            "as-of day",
             "record what happened: `timeline update ID --status ...`",
         ),
         Code(
             "future-occurred",
             "warning",
-            "`occurred`, but it starts after the as-of day",
-            "use `scheduled`, or check the date",
+            "`occurred`, but it starts after the as-of day, or its window ends after it",
+            "use `scheduled`, check the date, or narrow the window: "
+            "`timeline update ID --date ...`",
         ),
         Code(
             "status-mismatch",

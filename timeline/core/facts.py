@@ -34,6 +34,7 @@ class EventFacts(NamedTuple):
     related: tuple[tuple[str, str], ...]  # (event id, relation), in the record's order
     report: tuple[int, str] | None  # the last update that gives a status: its day, status
     sourced: bool
+    window: bool  # the date is a window, [A..B]: one day in start..end, not all of them
 
     @classmethod
     def of(cls, event: Event) -> EventFacts:
@@ -47,7 +48,7 @@ class EventFacts(NamedTuple):
             None if span.end is None else span.end.toordinal(), span.label,
             tuple(ref.actor for ref in event.actors),
             tuple((link.event, link.relation) for link in event.related),
-            report, bool(event.sources),
+            report, bool(event.sources), span.is_window,
         )  # fmt: skip
 
 

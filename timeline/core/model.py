@@ -327,6 +327,7 @@ class Event(Placed):
             precision=span.precision,
             approximate=span.approximate,
             uncertain=span.uncertain,
+            window=span.is_window,
             label=span.label,
             path=self.path,
         )

@@ -47,7 +47,13 @@ def describe_event(event: Event, collection: Collection) -> Iterator[str]:
     yield "=" * min(len(event.title), 79)
     yield f"id:        {event.id}"
     flags = [
-        w for w, on in (("approximate", span.approximate), ("uncertain", span.uncertain)) if on
+        w
+        for w, on in (
+            ("approximate", span.approximate),
+            ("uncertain", span.uncertain),
+            ("a window: one day in it, not known which", span.is_window),
+        )
+        if on
     ]
     precision = f"{span.precision} precision" + (", " + ", ".join(flags) if flags else "")
     yield f"date:      {span.label}  ({span.text}; {precision})"

@@ -25,8 +25,10 @@ ACTORS_SCHEMA_ID = "urn:timeline:schema:actors-file:1"
 _YEAR = r"(?!0000)[0-9]{4}"
 _MONTH = r"(0[1-9]|1[0-2])"
 _DAY = r"(0[1-9]|[12][0-9]|3[01])"
-_PART = rf"{_YEAR}(-{_MONTH}(-{_DAY})?)?[?~%]?"
-DATE_EXPRESSION_PATTERN = rf"^{_PART}(/({_PART}|\.\.))?$"
+_BARE_PART = rf"{_YEAR}(-{_MONTH}(-{_DAY})?)?"
+_PART = rf"{_BARE_PART}[?~%]?"
+_WINDOW = rf"\[{_BARE_PART}\.\.{_BARE_PART}\][?~%]?"
+DATE_EXPRESSION_PATTERN = rf"^({_PART}(/({_PART}|\.\.))?|{_WINDOW})$"
 DAY_PATTERN = rf"^{_YEAR}-{_MONTH}-{_DAY}$"
 COUNTRY_PATTERN = r"^[A-Z]{2,3}$"
 # JSON Schema patterns are ECMA-262 regular expressions, which have no inline (?i) flag.
@@ -56,7 +58,8 @@ _KEYS: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {
         ),
         "date": (
             "When: `2014`, `2014-09` or `2014-09-13`; a suffix `?` (uncertain), `~` "
-            "(approximate) or `%` (both); an interval `A/B`; or an ongoing `A/..`.",
+            "(approximate) or `%` (both); an interval `A/B`; an ongoing `A/..`; or a window "
+            '`"[A..B]"`, in quotes: one day somewhere from A to B, the day not known.',
             {
                 "anyOf": [
                     {"type": "string", "pattern": DATE_EXPRESSION_PATTERN},
