@@ -198,6 +198,36 @@ def test_ics_all_day_spans(expression: str, start: date, end: date) -> None:
     assert (item.start, item.end) == (start, end)
 
 
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("proposed", "TENTATIVE"), ("scheduled", "TENTATIVE"), ("occurred", "CONFIRMED"),
+     ("postponed", "TENTATIVE"), ("cancelled", "CANCELLED")],
+)  # fmt: skip
+def test_ics_window_is_a_free_all_day_event_over_it_saying_the_day_is_not_fixed(
+    status: str, expected: str
+) -> None:
+    event = make_event("w", date="[2014-09-22..2014-09-30]", status=status)
+    _, [item] = read_ics(export_ics([event], collection_of(event), AS_OF))
+    assert (item.start, item.end) == (date(2014, 9, 22), date(2014, 10, 1))
+    # a planned window is tentative even when scheduled: the day is not fixed
+    assert str(item["STATUS"]) == expected
+    assert str(item["TRANSP"]) == "TRANSPARENT"  # not busy on every day of the window
+    description = str(item["DESCRIPTION"])
+    assert description.startswith(f"sometime 22–30 Sep 2014 ({status}, meeting)\n")
+    assert (
+        "The day is not fixed: the event falls on one day (or a few) between 22 Sep "
+        "2014 and 30 Sep 2014, not on every day." in description.replace("\n", " ")
+    )
+
+
+def test_ics_a_duration_has_no_window_note() -> None:
+    event = make_event("d", date="2014-09-22/2014-09-30", status="scheduled")
+    _, [item] = read_ics(export_ics([event], collection_of(event), AS_OF))
+    assert str(item["STATUS"]) == "CONFIRMED"
+    assert "TRANSP" not in item
+    assert "not fixed" not in str(item["DESCRIPTION"])
+
+
 def test_ics_dtstamp_comes_from_the_record_never_the_clock() -> None:
     bare = make_event("bare")
     _, items = read_ics(export_ics([TRICKY, bare], collection_of(TRICKY, bare), AS_OF))
@@ -279,7 +309,12 @@ def test_timelinejs_structure_for_the_seed() -> None:
      ("2014-09-22/..", {"year": 2014, "month": 9, "day": 22}, None),
      ("2013~/2014-02", {"year": 2013}, {"year": 2014, "month": 2}),
      ("2014-09-08/2014-09-12", {"year": 2014, "month": 9, "day": 8},
-      {"year": 2014, "month": 9, "day": 12})],
+      {"year": 2014, "month": 9, "day": 12}),
+     # a window: its bounds (TimelineJS has no window), its label as the display date
+     ("[2014-09-08..2014-09-12]", {"year": 2014, "month": 9, "day": 8},
+      {"year": 2014, "month": 9, "day": 12}),
+     ("[2014-09..2014-10]~", {"year": 2014, "month": 9}, {"year": 2014, "month": 10}),
+     ("[2014..2015-03-02]", {"year": 2014}, {"year": 2015, "month": 3, "day": 2})],
 )  # fmt: skip
 def test_timelinejs_dates_at_the_events_precision(
     expression: str, start: dict[str, int], end: dict[str, int] | None

@@ -192,8 +192,7 @@ CODES: dict[str, Code] = {
         Code(
             "stale-status",
             "warning",
-            "`proposed` / `scheduled`, but its latest day (a window's end) is before the "
-            "as-of day",
+            "`proposed` / `scheduled`, but its latest day (a window's end) is before the as-of day",
             "record what happened: `timeline update ID --status ...`",
         ),
         Code(

@@ -111,7 +111,13 @@ def revision_day(event: Event, as_of: date) -> date:
 
 def _ics_description(event: Event, collection: Collection) -> str:
     actors = collection.actor_index
-    lines = [f"{event.date.label} ({event.status}, {event.type})"]
+    span = event.date
+    lines = [f"{span.label} ({event.status}, {event.type})"]
+    if span.is_window and span.end is not None:
+        lines.append(
+            f"The day is not fixed: the event falls on one day (or a few) between "
+            f"{day_label(span.start)} and {day_label(span.end)}, not on every day."
+        )
     if event.actors:
         lines.append("")
         lines.append("Actors:")
@@ -132,6 +138,8 @@ def export_ics(
     """An iCalendar file with one all-day VEVENT per event.
 
     DTEND is exclusive (the day after the last day); an open-ended event is its first day.
+    A window (`[A..B]`) is an all-day event over the whole window, free time (TRANSP), and
+    TENTATIVE while planned, since its day is not fixed; its description says so.
     UIDs are `<id>@timeline`, so a subscribed calendar updates events instead of doubling
     them; SEQUENCE counts the record's updates.
     """
@@ -156,7 +164,12 @@ def export_ics(
         item.add("dtstart", span.start)
         item.add("dtend", last + timedelta(days=1))
         item.add("summary", event.title)
-        item.add("status", ICS_STATUS[event.status])
+        status = ICS_STATUS[event.status]
+        if span.is_window and event.status in ("proposed", "scheduled"):
+            status = "TENTATIVE"
+        item.add("status", status)
+        if span.is_window:
+            item.add("transp", "TRANSPARENT")
         item.add("sequence", len(event.updates))
         item.add("categories", [event.type, *event.tags])
         item.add("description", _ics_description(event, collection))
@@ -169,6 +182,16 @@ def export_ics(
         calendar.add_component(item)
     text: str = calendar.to_ical().decode("utf-8")
     return text
+
+
+def _timelinejs_parts(expression: str) -> tuple[str, str | None]:
+    """The parts of an expression that give its first and last day: `A/B` and `[A..B]`
+    give A and B, `A/..` gives A and None, a single part gives itself and None."""
+    if expression.startswith("["):
+        first, _, second = expression[1 : expression.index("]")].partition("..")
+        return first, second
+    first, _, second = expression.partition("/")
+    return first, (second if second and second != ".." else None)
 
 
 def _timelinejs_date(expression: str, *, end: bool = False) -> dict[str, int]:
@@ -264,9 +287,11 @@ def export_timelinejs(
     """
     slides: list[dict[str, Any]] = []
     for event in events:
-        first, _, second = event.date.text.partition("/")
+        # TimelineJS has no window: a window's slide spans its bounds, and its display
+        # date, the label ("sometime 8–12 Sep 2014"), says the day is not known.
+        first, second = _timelinejs_parts(event.date.text)
         slide: dict[str, Any] = {"start_date": _timelinejs_date(first)}
-        if second and second != "..":
+        if second is not None:
             slide["end_date"] = _timelinejs_date(second, end=True)
         slide.update(
             display_date=event.date.label,
