@@ -202,7 +202,41 @@ def test_activity_bars_fit_the_period(period: str, unit: str, labels: list[str])
     assert report.activity_unit == unit
     assert [bar.label for bar in report.activity] == labels
     if period == "2014-09":  # 1–7 Sep: the US interest and the two open-ended efforts
-        assert [bar.events for bar in report.activity] == [3, 6, 2, 4, 4]
+        # the letter (sometime 8–12 Sep) counts in 8–14 Sep, the side event (sometime
+        # 22–30 Sep) once, in 22–28 Sep: neither is under way on every day of its window
+        assert [bar.events for bar in report.activity] == [3, 6, 2, 4, 3]
+        assert [bar.windows for bar in report.activity] == [0, 1, 0, 1, 0]
+
+
+def test_a_window_is_reported_once_with_its_label(tmp_path: Path) -> None:
+    collection = collection_of(tmp_path, {
+        "a.yaml": event_yaml("passed", date='"[2014-09-01..2014-09-05]"', status="scheduled"),
+        "b.yaml": event_yaml("open", date='"[2014-09-10..2014-09-20]"', status="scheduled"),
+        "c.yaml": event_yaml("sent", date='"[2014-08-25..2014-09-09]"', type="letter"),
+        "d.yaml": event_yaml("week", date="2014-09-10/2014-09-20"),
+    })  # fmt: skip
+    report = report_on(collection, "2014-09", as_of=date(2014, 9, 13))
+    happened = {e.id: e for e in report.happened}
+    assert list(happened) == ["sent", "passed", "open", "week"]
+    assert happened["open"].label == "sometime 10–20 Sep 2014"
+    assert [e.window for e in happened.values()] == [True, True, True, False]
+    assert ids(report.overdue) == ["passed"]  # a planned window whose end has passed
+    assert ids(report.coming_up) == ["open"]
+    # each window counts once, in the first week of the period it reaches; the interval
+    # counts in every week it is under way
+    assert [(b.label, b.events, b.windows) for b in report.activity] == [
+        ("1–7 Sep", 2, 2), ("8–14 Sep", 2, 1), ("15–21 Sep", 1, 0), ("22–28 Sep", 0, 0),
+        ("29–30 Sep", 0, 0),
+    ]  # fmt: skip
+    imprecise = {q.id: q.detail for q in report.quality.imprecise_dates}
+    assert imprecise["open"] == "a window: the day is not known"
+    markdown = render_report(report, "md", collection)
+    assert "### sometime 10–20 Sep 2014 · Event open" in markdown
+    # "sent" reaches back into August: the day may be outside the period, not the event
+    assert "· may fall outside this period ·" in markdown
+    html = render_report(report, "html", collection)
+    assert "may fall outside this period" in html
+    assert "counts once, in the week its window starts" in html
 
 
 def test_json_is_exactly_the_data() -> None:

@@ -87,6 +87,7 @@ def event_item(event: Event, collection: Collection, period: Period) -> EventIte
         sources=[source_item(source) for source in event.sources],
         tags=list(event.tags),
         path=event.path,
+        window=span.is_window,
     )
 
 
@@ -240,6 +241,8 @@ def _imprecision(event: Event) -> str | None:
         notes.append("uncertain")
     if span.end is None:
         notes.append("open end")
+    if span.is_window:
+        notes.append("a window: the day is not known")
     return ", ".join(notes) or None
 
 
@@ -277,8 +280,14 @@ def _activity_unit(period: Period) -> str:
 
 
 def _activity(events: Sequence[Event], period: Period) -> tuple[str, list[ActivityBar]]:
-    """How many events are under way in each day, week, month or year of the period."""
+    """How many events are under way in each day, week, month or year of the period.
+
+    An event known only by a window (`[A..B]`) takes place on a day in it, not on every
+    day, so it counts once: in the first bar of the period its window reaches.
+    """
     unit = _activity_unit(period)
+    spans = [event.date for event in events if not event.date.is_window]
+    windows = [event.date.start for event in events if event.date.is_window]
     if unit == "day":
         buckets = [range_period(day, day) for day in _days(period.first, period.last)]
     else:
@@ -291,9 +300,11 @@ def _activity(events: Sequence[Event], period: Period) -> tuple[str, list[Activi
             label = month_abbr(first) + ("" if one_year else f" {first.year}")
         else:
             label = bucket.name if unit == "year" else _short_days(first, last)
+        # a window that starts before the period counts in its first bar
+        opened = sum(1 for start in windows if start <= last and (start >= first or not bars))
         bars.append(ActivityBar(
             bucket.name, label, first.isoformat(), last.isoformat(),
-            sum(1 for event in events if event.date.overlaps(first, last)),
+            sum(1 for span in spans if span.overlaps(first, last)) + opened, opened,
         ))  # fmt: skip
     return unit, bars
 

@@ -63,6 +63,7 @@ class EventItem:
     sources: list[SourceItem]
     tags: list[str]
     path: str
+    window: bool  # the date is a window: one day in it, not known which (`label` says so)
 
 
 @dataclass(slots=True)
@@ -161,6 +162,8 @@ class ActivityBar:
     first: str
     last: str
     events: int
+    windows: int  # of `events`, those known only by a window, counted here once: in the
+    # first bar of the period that their window reaches
 
 
 @dataclass(slots=True)
