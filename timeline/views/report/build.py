@@ -293,7 +293,7 @@ def _activity(events: Sequence[Event], period: Period) -> tuple[str, list[Activi
     else:
         buckets = periods_covering(unit, period.first, period.last)
     one_year = period.first.year == period.last.year
-    bars = []
+    bars: list[ActivityBar] = []
     for bucket in buckets:
         first, last = max(bucket.first, period.first), min(bucket.last, period.last)
         if unit == "month":
