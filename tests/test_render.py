@@ -146,12 +146,43 @@ def test_month_precision_is_a_band_over_the_whole_month(seed: Collection) -> Non
 
 def test_exact_interval_is_an_opaque_bar_from_start_to_end(seed: Collection) -> None:
     fig = timeline_figure(seed.events, seed, as_of=AS_OF)
-    trace, i = glyph_of(fig, "former-officials-letter-to-kerry")  # 2014-09-08/2014-09-12
+    trace, i = glyph_of(fig, "unga-69-leaders-week")  # 2014-09-22/2014-10-01
     assert trace.type == "bar" and trace.opacity == 1
     start = numbers(trace.base)[i]
     assert (start, start + numbers(trace.x)[i]) == (
+        day_ms(date(2014, 9, 22)), day_ms(date(2014, 10, 2))
+    )  # fmt: skip
+
+
+def test_window_is_an_outlined_band_with_end_marks_unlike_a_bar(seed: Collection) -> None:
+    fig = timeline_figure(seed.events, seed, as_of=AS_OF)
+    window, i = glyph_of(fig, "former-officials-letter-to-kerry")  # [2014-09-08..2014-09-12]
+    start = numbers(window.base)[i]
+    assert (start, start + numbers(window.x)[i]) == (
         day_ms(date(2014, 9, 8)), day_ms(date(2014, 9, 13))
     )  # fmt: skip
+    bar, _ = glyph_of(fig, "unga-69-leaders-week")
+    band, _ = glyph_of(fig, "un-coi-dprk-report")  # 2014-02: a faint, filled band
+    assert window.type == "bar" and window not in (bar, band)
+    # no solid fill: a faint wash inside a full-strength outline
+    assert window.marker.color.startswith("rgba(") and window.marker.color.endswith(",0.1)")
+    assert window.opacity == 1 and window.marker.line.width > 0
+    # the window's bounds are marked with ticks, drawn apart from the clickable glyphs
+    ends = [numbers(t.x) for t in fig.data if t.meta == "window-ends"]
+    assert [day_ms(date(2014, 9, 8)), day_ms(date(2014, 9, 13))] in ends  # one per status
+    assert [day_ms(date(2014, 9, 22)), day_ms(date(2014, 10, 1))] in ends
+    ends_trace = next(t for t in fig.data if t.meta == "window-ends")
+    assert ends_trace.marker.symbol == "line-ns" and ends_trace.hoverinfo == "skip"
+    assert "one day in it, not known which" in window.hovertext[i]
+    assert "sometime 8–12 Sep 2014" in window.hovertext[i]
+    side, j = glyph_of(fig, "dprk-human-rights-ministerial-side-event")  # scheduled window
+    assert side is not bar and side.marker.color.endswith(",0.1)")
+
+
+def test_the_key_explains_windows(seed: Collection) -> None:
+    fig = timeline_figure(seed.events, seed, as_of=AS_OF)
+    [key] = [a for a in fig.layout.annotations if "from–to" in a.text]
+    assert "sometime in this window" in key.text
 
 
 def test_day_is_a_marker_and_an_approximate_day_is_faint(seed: Collection) -> None:
@@ -261,7 +292,7 @@ def test_hover_tells_who_where_when_and_the_source(seed: Collection) -> None:
     trace, i = glyph_of(fig, "dprk-human-rights-ministerial-side-event")
     text = trace.hovertext[i]
     for part in (
-        "22–30 Sep 2014", "scheduled", "United States (organizer)", "John Kerry (invited)",
+        "sometime 22–30 Sep 2014", "scheduled", "United States (organizer)", "John Kerry (participant)",
         "New York, United States", "north-korea", "Yonhap via The Korea Herald, 13 Sep 2014",
         "part of:</b> UN General Assembly, 69th session",
     ):  # fmt: skip

@@ -205,3 +205,25 @@ def test_large_page_hover_card_and_search(browser: Any, tmp_path: Path) -> None:
     assert page.locator("#count").inner_text() == f"1 of {len(big.events)} match"
     assert errors == []
     context.close()
+
+
+WINDOWS = "".join(
+    f"- id: window{n}\n  title: Window {n}\n  date: '[2014-0{n + 1}-03..2014-0{n + 1}-09]'\n"
+    f"  type: letter\n  status: occurred\n"
+    for n in range(3)
+)
+
+
+def test_large_pages_draw_windows_as_thin_lines_and_say_so_on_hover(tmp_path: Path) -> None:
+    files = {"actors.yaml": ACTORS, "many.yaml": generated_yaml(COUNT), "w.yaml": WINDOWS}
+    big = load_collection(build_tree(tmp_path / "events", files))
+    plot = timeline_plot(big.events, big, as_of=AS_OF)
+    assert plot.table is not None
+    numbers = [n for n, e in enumerate(big.events) if e.id.startswith("window")]
+    # flags: precision 3 is a window, which the page's hover card reads as such
+    assert {plot.table["flags"][n] for n in numbers} == {"3"}
+    assert all(plot.table["labels"][n].startswith("sometime ") for n in numbers)
+    widths = {t.line.width for t in plot.figure.data if t.meta == "segments"}
+    assert 1.5 in widths  # the windows' thin lines, beside the bars' and bands' thicker ones
+    page = render_html(big.events, big, as_of=AS_OF)
+    assert '(flags & 3) === 3) notes.push("a window: one day in it, not known which")' in page

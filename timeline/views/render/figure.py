@@ -283,7 +283,8 @@ def _marks(
          "yshift": -48, "align": "right", "showarrow": False,
          "font": {"size": 11, "color": "#5b6470"},
          "text": "● a day    ▬ from–to    <span style='color:#8a9bb5'>█</span> faint: month, year "
-                 "or approximate date (the whole possible span)<br>▶ ongoing    "
+                 "or approximate date (the whole possible span)<br>┃▭┃ outlined: sometime in "
+                 "this window, the day not known    ▶ ongoing    "
                  "<span style='color:#c0392b'>┆</span> as-of day    click an event: its source"},
     ]  # fmt: skip
     windows = [("1m", 30), ("6m", 182), ("1y", 365)]

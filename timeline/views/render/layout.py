@@ -12,7 +12,7 @@ from timeline.core.model import Event
 from timeline.core.vocabulary import Status
 
 GroupBy = Literal["type", "actor", "tag", "status"]
-Kind = Literal["point", "fuzzy-point", "bar", "band"]
+Kind = Literal["point", "fuzzy-point", "bar", "band", "window"]
 
 DAY_MS = 86_400_000
 _EPOCH = date(1970, 1, 1)
@@ -54,8 +54,11 @@ class Glyph:
 
 
 def glyph_kind(event: Event) -> Kind:
-    """How honest drawing shows a date: exact day, fuzzy day, exact span or fuzzy band."""
+    """How honest drawing shows a date: exact day, fuzzy day, exact span, fuzzy band, or a
+    window (one day somewhere in it)."""
     span = event.date
+    if span.is_window:
+        return "window"
     fuzzy = span.precision != "day" or span.approximate or span.uncertain
     if span.end is not None and span.end == span.start:
         return "fuzzy-point" if fuzzy else "point"

@@ -132,6 +132,7 @@ _FIGURE_SCRIPT = """(function () {
       var notes = [];
       if ((flags & 3) === 1) notes.push("month precision: some time in the month");
       if ((flags & 3) === 2) notes.push("year precision: some time in the year");
+      if ((flags & 3) === 3) notes.push("a window: one day in it, not known which");
       if (flags & 4) notes.push("approximate");
       if (flags & 8) notes.push("uncertain");
       if (flags & 16) notes.push("ongoing, no end known");

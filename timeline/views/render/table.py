@@ -21,10 +21,11 @@ _PRECISION = {"day": 0, "month": 1, "year": 2}
 
 
 def date_flags(event: Event) -> int:
-    """Precision (0 day, 1 month, 2 year) + 4 approximate + 8 uncertain + 16 ongoing."""
+    """Precision (0 day, 1 month, 2 year; 3 a window, whose label gives its precision) +
+    4 approximate + 8 uncertain + 16 ongoing."""
     span = event.date
     return (
-        _PRECISION[span.precision]
+        (3 if span.is_window else _PRECISION[span.precision])
         + 4 * span.approximate
         + 8 * span.uncertain
         + 16 * (span.end is None)

@@ -53,7 +53,9 @@ def how_sure(event: Event) -> str:
     """What the drawing of this date means, in words: precision and flags."""
     span = event.date
     notes: list[str] = []
-    if span.precision == "month":
+    if span.is_window:  # the label gives the window's precision: "sometime Sep–Oct 2014"
+        notes.append("a window: one day in it, not known which")
+    elif span.precision == "month":
         notes.append("month precision: some time in the month")
     elif span.precision == "year":
         notes.append("year precision: some time in the year")

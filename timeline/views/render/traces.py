@@ -37,8 +37,21 @@ BAR_PATTERNS = {"proposed": "/", "postponed": ".", "cancelled": "x"}
 LINE_DASH = {"scheduled": "solid", "proposed": "dash", "postponed": "dot", "cancelled": "dot"}
 
 
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
 def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
     colour = COLOURS[status]
+    if kind == "window" and not gl:
+        # A window is not a span of activity: no solid bar, a faint wash in a full-strength
+        # outline (and ticks at its bounds, `window_ends_trace`), status told as for bars.
+        marker = {"color": _rgba(colour, 0.1), "line": {"color": colour, "width": 1.5}}
+        pattern = BAR_PATTERNS.get(status)
+        if pattern:
+            marker["pattern"] = {"shape": pattern, "fgcolor": colour, "size": 6, "solidity": 0.2}
+        return {"marker": marker, "opacity": 1.0}
     if kind in ("bar", "band") and not gl:
         hollow = status != "occurred"
         fill = "#ffffff" if hollow else colour
@@ -79,27 +92,30 @@ def event_traces(
             return {"customdata": typed_array(numbers, "i4")}
         return {"customdata": numbers, "hovertext": [hover[(g.number, g.lane)] for g in chosen]}
 
-    for kind in ("band", "bar", "fuzzy-point", "point"):
+    for kind in ("band", "window", "bar", "fuzzy-point", "point"):
         chosen = [g for g in glyphs if g.kind == kind]
         if not chosen:
             continue
         style = _status_style(status, kind, gl)
         rows = typed_array([g.row for g in chosen], "f4")
-        if kind in ("bar", "band") and not gl:
+        if kind in ("bar", "band", "window") and not gl:
+            if kind == "window":
+                traces.append(window_ends_trace(chosen, status))
             traces.append(
                 go.Bar(
                     orientation="h", base=typed_array([g.start for g in chosen], "f8"),
                     x=typed_array([g.end - g.start for g in chosen], "f8"), y=rows,
-                    width=0.82 if kind == "band" else 0.56, meta="events",
+                    width=0.56 if kind == "bar" else 0.82, meta="events",
                     **cards(chosen), **style, **common,
                     selected={"marker": {"opacity": 1}},
                     unselected={"marker": {"opacity": 0.1}},
                 )
             )  # fmt: skip
             continue
-        if kind in ("bar", "band"):
+        if kind in ("bar", "band", "window"):
             # WebGL has no bars: a thick line per span, gaps between spans, hover on a
-            # marker at its middle. NaN (a gap) keeps the arrays typed and small.
+            # marker at its middle. NaN (a gap) keeps the arrays typed and small. A window
+            # is a thin line: no span of activity.
             xs: list[float] = []
             ys: list[float] = []
             for g in chosen:
@@ -109,7 +125,8 @@ def event_traces(
                 scatter(
                     x=typed_array(xs, dates), y=typed_array(ys, "f4"), mode="lines",
                     hoverinfo="skip", meta="segments",
-                    line={"color": COLOURS[status], "width": 8 if kind == "band" else 4,
+                    line={"color": COLOURS[status],
+                          "width": {"band": 8, "bar": 4, "window": 1.5}[kind],
                           "dash": LINE_DASH.get(status, "solid")},
                     opacity=style["opacity"], legendgroup=status, showlegend=False,
                 )
@@ -136,6 +153,21 @@ def event_traces(
             )
         )  # fmt: skip
     return traces
+
+
+def window_ends_trace(glyphs: list[Glyph], status: str) -> Any:
+    """Ticks at the bounds of each window, like brackets: the day is somewhere in between.
+    Drawn only, never hovered or clicked (the window's own glyph is)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for g in glyphs:
+        xs += [g.start, g.end]
+        ys += [g.row, g.row]
+    return go.Scatter(
+        x=typed_array(xs, "f8"), y=typed_array(ys, "f4"), mode="markers",
+        marker={"symbol": "line-ns", "size": 24, "line": {"color": COLOURS[status], "width": 2.5}},
+        hoverinfo="skip", meta="window-ends", legendgroup=status, showlegend=False,
+    )  # fmt: skip
 
 
 def link_trace(glyphs: list[Glyph], events: Sequence[Event]) -> Any | None:
