@@ -175,7 +175,7 @@ def test_window_is_an_outlined_band_with_end_marks_unlike_a_bar(seed: Collection
     assert ends_trace.marker.symbol == "line-ns" and ends_trace.hoverinfo == "skip"
     assert "one day in it, not known which" in window.hovertext[i]
     assert "sometime 8–12 Sep 2014" in window.hovertext[i]
-    side, j = glyph_of(fig, "dprk-human-rights-ministerial-side-event")  # scheduled window
+    side, _ = glyph_of(fig, "dprk-human-rights-ministerial-side-event")  # scheduled window
     assert side is not bar and side.marker.color.endswith(",0.1)")
 
 
@@ -292,7 +292,8 @@ def test_hover_tells_who_where_when_and_the_source(seed: Collection) -> None:
     trace, i = glyph_of(fig, "dprk-human-rights-ministerial-side-event")
     text = trace.hovertext[i]
     for part in (
-        "sometime 22–30 Sep 2014", "scheduled", "United States (organizer)", "John Kerry (participant)",
+        "sometime 22–30 Sep 2014", "scheduled", "United States (organizer)",
+        "John Kerry (participant)",
         "New York, United States", "north-korea", "Yonhap via The Korea Herald, 13 Sep 2014",
         "part of:</b> UN General Assembly, 69th session",
     ):  # fmt: skip

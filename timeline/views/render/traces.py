@@ -47,11 +47,14 @@ def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
     if kind == "window" and not gl:
         # A window is not a span of activity: no solid bar, a faint wash in a full-strength
         # outline (and ticks at its bounds, `window_ends_trace`), status told as for bars.
-        marker = {"color": _rgba(colour, 0.1), "line": {"color": colour, "width": 1.5}}
+        wash: dict[str, Any] = {
+            "color": _rgba(colour, 0.1),
+            "line": {"color": colour, "width": 1.5},
+        }
         pattern = BAR_PATTERNS.get(status)
         if pattern:
-            marker["pattern"] = {"shape": pattern, "fgcolor": colour, "size": 6, "solidity": 0.2}
-        return {"marker": marker, "opacity": 1.0}
+            wash["pattern"] = {"shape": pattern, "fgcolor": colour, "size": 6, "solidity": 0.2}
+        return {"marker": wash, "opacity": 1.0}
     if kind in ("bar", "band") and not gl:
         hollow = status != "occurred"
         fill = "#ffffff" if hollow else colour
