@@ -22,7 +22,8 @@ from timeline.cli.app import (
 )
 from timeline.collection.pipeline import check_collection
 from timeline.collection.reading import read_bytes
-from timeline.core.model import Source, Update
+from timeline.core.dates import DateError, DateSpan, parse_date
+from timeline.core.model import Event, Source, Update
 from timeline.core.problems import has_errors
 from timeline.core.vocabulary import Status
 from timeline.store.atomic import collection_lock, write_atomic
@@ -38,6 +39,15 @@ def _url(value: str | None) -> str | None:
     return value
 
 
+def _date(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_date(value)
+        except DateError as error:
+            raise typer.BadParameter(error.message) from None
+    return value
+
+
 def _text(value: str | None) -> str | None:
     if value is not None and not value.strip():
         raise typer.BadParameter("the text is empty; write something or leave the option out")
@@ -49,6 +59,16 @@ def update(
     event_id: Annotated[str, typer.Argument(metavar="ID", help="The id of the event.")],
     status: Annotated[
         Status | None, typer.Option("--status", help="The event's new status.")
+    ] = None,
+    new_date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="EXPR",
+            callback=_date,
+            help="The event's new date (any date expression, e.g. 2014-09-23 to narrow "
+            "a window to its day); the change is noted in its updates.",
+        ),
     ] = None,
     note: Annotated[
         str | None,
@@ -73,20 +93,46 @@ def update(
     day = day_option(on) or as_of_day(as_of)
     # the checks judge the collection as of --as-of, else as of the day of the news
     check_day = as_of_day(as_of) if as_of else day
-    if status is None and note is None and source_url is None and source_title is None:
+    if (
+        status is None
+        and note is None
+        and source_url is None
+        and source_title is None
+        and new_date is None
+    ):
         fail(
-            "nothing to record: give --status, --note, or --source-url / --source-title "
-            "(see 'timeline update --help')",
+            "nothing to record: give --status, --note, or --source-url / --source-title; "
+            "or a new --date (see 'timeline update --help')",
             2,
         )
     source = Source(title=source_title, url=source_url) if source_url or source_title else None
     entry = Update(date=day, status=status, note=note, source=source)
+    span = None if new_date is None else parse_date(new_date)
     with collection_lock(events):
-        _update(events, event_id, entry, status, day, check_day)
+        _update(events, event_id, entry, status, day, check_day, span)
+
+
+def _with_date(event: Event, entry: Update, span: DateSpan) -> Update:
+    """The entry with the date change noted first in its note."""
+    from timeline.store.redate import date_change_note
+
+    if span.text == event.date.text:
+        fail(
+            f"the date of {event.id!r} is already {span.text!r}; give another date, or "
+            "leave --date out"
+        )
+    said = date_change_note(event.date, span)
+    return entry.model_copy(update={"note": f"{said} {entry.note}" if entry.note else said})
 
 
 def _update(
-    events: Path, event_id: str, entry: Update, status: str | None, day: date, check_day: date
+    events: Path,
+    event_id: str,
+    entry: Update,
+    status: str | None,
+    day: date,
+    check_day: date,
+    span: DateSpan | None = None,
 ) -> None:
     """Find the event, splice the entry into its file, check, write."""
     collection, problems = check_collection(events, check_day)
@@ -104,7 +150,14 @@ def _update(
             f"({event.updates[-1].date.isoformat()}); updates are kept oldest first"
         )
     path = Path(event.path)
-    new_data = update_file(read_record_file(path, event.path), event.path, event, entry, status)
+    data = read_record_file(path, event.path)
+    if span is not None:
+        from timeline.store.redate import redate_file
+
+        entry = _with_date(event, entry, span)
+        data = redate_file(data, event.path, event, span)
+        event = event.model_copy(update={"date": span})
+    new_data = update_file(data, event.path, event, entry, status)
     mine = check_change(collection, read_bytes(new_data, event.path), check_day)
     print_problems(mine, err=True)
     if has_errors(mine):

@@ -1,0 +1,73 @@
+"""A new date for an event, spliced into its file for `timeline update --date`.
+
+Like the rest of `update` (`timeline.store.edit`), only the characters of the event's
+`date` value change: its comment, the other keys and events keep every byte. The result
+is read back and must hold exactly the intended records before it may be written. The
+change itself is recorded by the caller as an `updates` entry whose note names both
+dates (`date_change_note`), since an entry has no key for a date.
+"""
+
+from __future__ import annotations
+
+from ruamel.yaml.nodes import ScalarNode
+
+from timeline.collection.reading import read_bytes
+from timeline.core.dates import DateSpan
+from timeline.core.model import Event
+from timeline.store.edit import EditError, _event_node
+
+_BOM = "\ufeff"
+
+
+def date_change_note(old: DateSpan, new: DateSpan) -> str:
+    """`Date set to 23 Sep 2014 (was sometime 22–30 Sep 2014).`: the entry's note."""
+    return f"Date set to {new.label} (was {old.label})."
+
+
+def date_text(span: DateSpan) -> str:
+    """The expression as written in YAML: a window in double quotes (unquoted, YAML reads
+    `[...]` as a list), anything else plain, as people write dates."""
+    return f'"{span.text}"' if span.is_window else span.text
+
+
+def splice_date(text: str, event: Event, span: DateSpan) -> str:
+    """The text with the event's `date` value replaced by `span`'s expression."""
+    node = _event_node(text, event)
+    value = next((v for k, v in node.value if k.value == "date"), None)
+    if not isinstance(value, ScalarNode):
+        raise EditError(f"cannot find the date of {event.id!r} in its file; edit it by hand")
+    if value.style in ("|", ">"):
+        raise EditError(
+            f"the date of {event.id!r} is written as a block (| or >); write it on the key's "
+            "line (date: 2014-09-23) and run again"
+        )
+    start, end = value.start_mark.index, value.end_mark.index
+    return text[:start] + date_text(span) + text[end:]
+
+
+def redate_file(data: bytes, display: str, event: Event, span: DateSpan) -> bytes:
+    """The file's new bytes with the event's date set to `span`; EditError unless the
+    result reads back as the same records with only that date changed."""
+    before = read_bytes(data, display)
+    if before.problems:
+        raise EditError(f"{display} has problems; fix them (see 'timeline validate') first")
+    text = data.decode("utf-8")
+    bom = _BOM if text.startswith(_BOM) else ""
+    new_data = (bom + splice_date(text.removeprefix(_BOM), event, span)).encode("utf-8")
+    after = read_bytes(new_data, display)
+    expected = [
+        old.model_copy(update={"date": span}) if _same_place(old, event) else old
+        for old in before.events
+    ]
+    if after.problems or [e.model_dump() for e in after.events] != [
+        e.model_dump() for e in expected
+    ]:
+        raise EditError(
+            f"could not change the date in {display} without changing more than the date "
+            "(an unusual layout?); change it by hand"
+        )
+    return new_data
+
+
+def _same_place(one: Event, other: Event) -> bool:
+    return (one.doc, one.index, one.id) == (other.doc, other.index, other.id)
