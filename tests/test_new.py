@@ -55,7 +55,7 @@ def test_every_key_value_and_date_form_is_explained(cli: Cli) -> None:
     for word in (*EVENT_TYPES, *STATUSES, *ROLES, *RELATIONS):
         assert re.search(rf"[ #]{re.escape(word)}[,\s]", text), word
     for form in ("2014-09-23", "2014-09 ", "2014 ", "2014-09~", "2014-09?", "2014-09%",
-                 "2014-09-22/2014-09-30", "2014-09-22/.."):  # fmt: skip
+                 "2014-09-22/2014-09-30", "2014-09-22/..", '"[2014-09-22..2014-09-30]"'):  # fmt: skip
         assert form in text, form
 
 
@@ -93,7 +93,8 @@ def test_newcomer_flow_from_the_readme(cli: Cli, tmp_path: Path) -> None:
     assert added.stdout == "events/2014/kerry-yun-meeting-new-york.yaml\n"
 
     updated = cli(
-        "update", SIDE_EVENT, "--status", "occurred", "--on", "2014-09-23",
+        "update", SIDE_EVENT, "--status", "occurred", "--date", "2014-09-23",
+        "--on", "2014-09-23",
         "--source-url", "https://www.state.gov/example", "--source-title", "Side event held",
     )  # fmt: skip
     assert updated.exit_code == 0, updated.output
@@ -117,10 +118,13 @@ def test_newcomer_flow_from_the_readme(cli: Cli, tmp_path: Path) -> None:
         if line[:1] in "+-" and line[:3] not in ("+++", "---")
     ]
     assert diff == [
+        '-date: "[2014-09-22..2014-09-30]"',
+        "+date: 2014-09-23",
         "-status: scheduled",
         "+status: occurred",
         "+  - date: 2014-09-23",
         "+    status: occurred",
+        "+    note: Date set to 23 Sep 2014 (was sometime 22–30 Sep 2014).",
         "+    source:",
         "+      title: Side event held",
         "+      url: https://www.state.gov/example",

@@ -52,6 +52,10 @@ LOOKALIKES: tuple[str, ...] = (
     "javascript:alert(1)", "ftp://x", "https://", "https://x.org/\u202egnp.exe",
     "<script>alert(1)</script>", "{{ 7*7 }}", "${jndi:ldap://x}", "%{x}", "US", "usa",
     "XK", "ZZZ",
+    # windows: unquoted (a YAML list), backwards, bad parts, qualifiers in the wrong place
+    "[2014-09-08..2014-09-12]", "'[2014-09-12..2014-09-08]'", "'[2014-09..2014-13]'",
+    '"[2014-09-08~..2014-09-12]"', "'[2014..2015]~'", "'[..2014]'", "'[2014-09-08..]'",
+    "'[2014-09-08...2014-09-12]'", "'[2014-02-29..2014-03]'", "[2014, 2015]",
 )  # fmt: skip
 
 _OPS = (

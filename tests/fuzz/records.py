@@ -63,6 +63,7 @@ ACTOR_IDS = tuple(actor.id for actor in load_collection(SEED).actors)
 DATES = (
     "2014", "2014-09", "2014-09-13", "2014-09~", "2014?", "2014-09-22/2014-09-30",
     "2014-09/..", "2013-02-17%", "2014-12-31/2015-01-02", "1999", "2030-06-01",
+    "[2014-09-08..2014-09-12]", "[2014-09..2014-10]~", "[1999..2030-06-01]?",
 )  # fmt: skip
 slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True)
 source = st.fixed_dictionaries(

@@ -208,6 +208,8 @@ title:
 #   2014-09~  2014-09?  2014-09%   approximately / uncertain / both
 #   2014-09-22/2014-09-30     from the first to the last day (any forms above)
 #   2014-09-22/..             started, with no end yet
+#   "[2014-09-22..2014-09-30]"  one day in this window, not known which ("later
+#                             this month"); in quotes, or YAML reads a list
 date:
 # Required. One of:
 {types}
