@@ -108,8 +108,8 @@ def test_comments_and_quotes_elsewhere_are_kept(tree: Tree, cli: Cli) -> None:
         assert result.exit_code == 0, result.output
     text = path.read_text(encoding="utf-8")
     assert "  date: 2014-09-25   # month only\n" in text
-    assert "  date: 2014-09-22/2014-09-26\n" in text
-    assert "  date: 2014-09-10  # earlier this week\n" in text
+    assert "  date: '2014-09-22/2014-09-26'\n" in text  # its quotes kept
+    assert "  date: 2014-09-10  # earlier this week\n" in text  # a window's quotes go
     assert text.startswith("# Dates in every style.\n")
     assert [e.date.text for e in load_collection(events).events] == [
         "2014-09-10", "2014-09-22/2014-09-26", "2014-09-25",

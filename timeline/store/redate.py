@@ -9,7 +9,7 @@ dates (`date_change_note`), since an entry has no key for a date.
 
 from __future__ import annotations
 
-from ruamel.yaml.nodes import ScalarNode
+from yaml.nodes import ScalarNode
 
 from timeline.collection.reading import read_bytes
 from timeline.core.dates import DateSpan
@@ -24,15 +24,18 @@ def date_change_note(old: DateSpan, new: DateSpan) -> str:
     return f"Date set to {new.label} (was {old.label})."
 
 
-def date_text(span: DateSpan) -> str:
-    """The expression as written in YAML: a window in double quotes (unquoted, YAML reads
-    `[...]` as a list), anything else plain, as people write dates."""
-    return f'"{span.text}"' if span.is_window else span.text
+def date_text(span: DateSpan, quote: str = "") -> str:
+    """The expression as written in YAML: in `quote`, the old value's quotes, if it had
+    any; else a window in double quotes (unquoted, YAML reads `[...]` as a list), anything
+    else plain, as people write dates."""
+    if not quote and span.is_window:
+        quote = '"'
+    return f"{quote}{span.text}{quote}"
 
 
-def splice_date(text: str, event: Event, span: DateSpan) -> str:
+def splice_date(text: str, event: Event, span: DateSpan, display: str = "<text>") -> str:
     """The text with the event's `date` value replaced by `span`'s expression."""
-    node = _event_node(text, event)
+    node = _event_node(text, display, event)
     value = next((v for k, v in node.value if k.value == "date"), None)
     if not isinstance(value, ScalarNode):
         raise EditError(f"cannot find the date of {event.id!r} in its file; edit it by hand")
@@ -42,7 +45,9 @@ def splice_date(text: str, event: Event, span: DateSpan) -> str:
             "line (date: 2014-09-23) and run again"
         )
     start, end = value.start_mark.index, value.end_mark.index
-    return text[:start] + date_text(span) + text[end:]
+    # a window's quotes were needed, not chosen: a day that replaces it goes without
+    quote = value.style if value.style in ("'", '"') and not event.date.is_window else ""
+    return text[:start] + date_text(span, quote) + text[end:]
 
 
 def redate_file(data: bytes, display: str, event: Event, span: DateSpan) -> bytes:
@@ -53,7 +58,8 @@ def redate_file(data: bytes, display: str, event: Event, span: DateSpan) -> byte
         raise EditError(f"{display} has problems; fix them (see 'timeline validate') first")
     text = data.decode("utf-8")
     bom = _BOM if text.startswith(_BOM) else ""
-    new_data = (bom + splice_date(text.removeprefix(_BOM), event, span)).encode("utf-8")
+    edited = splice_date(text.removeprefix(_BOM), event, span, display)
+    new_data = (bom + edited).encode("utf-8")
     after = read_bytes(new_data, display)
     expected = [
         old.model_copy(update={"date": span}) if _same_place(old, event) else old
