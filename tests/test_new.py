@@ -55,7 +55,8 @@ def test_every_key_value_and_date_form_is_explained(cli: Cli) -> None:
     for word in (*EVENT_TYPES, *STATUSES, *ROLES, *RELATIONS):
         assert re.search(rf"[ #]{re.escape(word)}[,\s]", text), word
     for form in ("2014-09-23", "2014-09 ", "2014 ", "2014-09~", "2014-09?", "2014-09%",
-                 "2014-09-22/2014-09-30", "2014-09-22/..", '"[2014-09-22..2014-09-30]"'):  # fmt: skip
+                 "2014-09-22/2014-09-30", "2014-09-22/..",
+                 '"[2014-09-22..2014-09-30]"'):  # fmt: skip
         assert form in text, form
 
 
