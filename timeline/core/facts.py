@@ -34,7 +34,7 @@ class EventFacts(NamedTuple):
     related: tuple[tuple[str, str], ...]  # (event id, relation), in the record's order
     report: tuple[int, str] | None  # the last update that gives a status: its day, status
     sourced: bool
-    window: bool  # the date is a window, [A..B]: one day in start..end, not all of them
+    window: bool = False  # the date is a window, [A..B]: one day in start..end, not all
 
     @classmethod
     def of(cls, event: Event) -> EventFacts:
