@@ -61,7 +61,18 @@ COMMANDS = [
     Command("add a batch", ("add", "draft.yaml", "--as-of", AS_OF), DRAFT_TWO),
     Command(
         "update",
-        ("update", EVENT_ID, "--status", "occurred", "--on", "2014-09-23", "--note", "Held."),
+        (
+            "update",
+            EVENT_ID,
+            "--status",
+            "occurred",
+            "--date",
+            "2014-09-23",
+            "--on",
+            "2014-09-23",
+            "--note",
+            "Held.",
+        ),
     ),
     Command("export -o", ("export", "--format", "ics", "-o", "out/cal.ics", "--as-of", AS_OF)),
 ]

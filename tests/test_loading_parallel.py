@@ -48,8 +48,9 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
            if n % 3 == 0 else "")
         for n in range(60)
     })  # fmt: skip
-    build_tree(root, {"big.yaml": "# " + "x" * 6000 + "\n" + event_yaml("big")})
-    monkeypatch.setattr(timeline.collection.reading, "MAX_FILE_BYTES", 5000)  # big.yaml: too-large
+    build_tree(root, {"big.yaml": "# " + "x" * 12000 + "\n" + event_yaml("big")})
+    # big.yaml is too large; every seed file (actors.yaml is the largest) is not
+    monkeypatch.setattr(timeline.collection.reading, "MAX_FILE_BYTES", 10000)
     monkeypatch.setattr(timeline.collection.loading, "PARALLEL_MIN_FILES", 1)
     monkeypatch.chdir(tmp_path)
     return root

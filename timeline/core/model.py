@@ -168,7 +168,8 @@ EventDate = Annotated[
     WithJsonSchema(
         {
             "type": ["string", "integer"],
-            "description": "2014, 2014-02, 2014-02-17, with ? ~ or %, or an interval A/B or A/..",
+            "description": "2014, 2014-02, 2014-02-17, with ? ~ or %, an interval A/B or "
+            "A/.., or a window [A..B]",
         }
     ),
 ]
