@@ -9,7 +9,7 @@ from typing import Any
 
 import edtf
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline.core.dates import DateError, DateSpan, parse_date, parse_day
@@ -493,6 +493,7 @@ def struct_day(value: Any) -> date:
 #   and leaves its span alone), so the oracle is asked about the window without its
 #   qualifier, and about a window of mixed precision as the interval A/B, which edtf reads
 #   with the same span.
+@settings(deadline=None)  # edtf is slow (about 7 ms a parse, far more on a busy machine)
 @given(expressions())
 def test_spans_match_edtf(text: str) -> None:
     span = parse_date(text)
