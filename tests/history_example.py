@@ -101,7 +101,7 @@ def _early_side_event() -> str:
     """The side event as first recorded on 13 September: proposed, for some day in
     September, with no update yet."""
     text = seed(SIDE_EVENT)
-    text = text.replace("date: 2014-09-22/2014-09-30\n", "date: 2014-09\n", 1)
+    text = text.replace('date: "[2014-09-22..2014-09-30]"\n', "date: 2014-09\n", 1)
     text = text.replace("status: scheduled\n", "status: proposed\n", 1)
     return text.split("updates:\n", 1)[0]
 
