@@ -23,7 +23,7 @@ from timeline.collection.collection import Collection
 from timeline.collection.pipeline import load_collection
 from timeline.views.render.figure import (
     DAY_MS,
-    WEBGL_ABOVE,
+    DENSITY_ABOVE,
     day_ms,
     figure_div,
     render_html,
@@ -229,13 +229,13 @@ def test_traces_are_per_category_not_per_event(tree: Tree) -> None:
     assert len(fig.data) <= 5 * 6 + 1
 
 
-def test_webgl_only_above_the_threshold(tree: Tree) -> None:
-    root = tree({"actors.yaml": ACTORS, "many.yaml": generated_yaml(WEBGL_ABOVE + 50)})
+def test_density_only_above_the_threshold(tree: Tree) -> None:
+    root = tree({"actors.yaml": ACTORS, "many.yaml": generated_yaml(DENSITY_ABOVE + 1)})
     big = load_collection(root)
-    kinds = {t.type for t in timeline_figure(big.events, big, as_of=AS_OF).data}
-    assert "scattergl" in kinds and "bar" not in kinds
-    small = {t.type for t in timeline_figure(big.events[:100], big, as_of=AS_OF).data}
-    assert "scattergl" not in small
+    metas = {t.meta for t in timeline_figure(big.events, big, as_of=AS_OF).data}
+    assert "density" in metas and "events" not in metas
+    at = {t.meta for t in timeline_figure(big.events[:-1], big, as_of=AS_OF).data}
+    assert "events" in at and "density" not in at
 
 
 # --- lanes --------------------------------------------------------------------------

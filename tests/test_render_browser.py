@@ -3,15 +3,14 @@ opens sources, and shows hostile text as text. One page load is shared where pos
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ACTORS, SEED, build_tree
-from test_render import HOSTILE_TITLES, generated_yaml, hostile_files
+from helpers import SEED, build_tree
+from test_render import HOSTILE_TITLES, hostile_files
 
 from timeline.collection.pipeline import load_collection
 from timeline.views.render.figure import render_html
@@ -21,10 +20,10 @@ pytestmark = pytest.mark.browser
 AS_OF = date(2014, 9, 13)
 LOCAL = ("file:", "data:", "blob:", "about:")
 
-# Counts the drawn glyphs of events: SVG points, or (WebGL) the points Plotly computed.
+# Counts the drawn glyphs of events (SVG points; large pages: tests/test_render_density.py).
 COUNT_DRAWN = """() => {
   const gd = document.getElementById("timeline");
-  let svg = 0, gl = 0;
+  let svg = 0;
   for (const g of gd.querySelectorAll("g.trace")) {
     const cd = g.__data__;
     const trace = cd && cd[0] && cd[0].trace;
@@ -32,12 +31,7 @@ COUNT_DRAWN = """() => {
       svg += g.querySelectorAll(".point").length;
     }
   }
-  for (const trace of gd._fullData) {
-    if (trace.meta === "events" && trace.type === "scattergl" && trace.visible === true) {
-      gl += trace._length;  // the points handed to WebGL
-    }
-  }
-  return svg + gl;
+  return svg;
 }"""
 
 # Records window.open instead of opening a tab (which would leave the machine).
@@ -242,25 +236,4 @@ def test_every_group_by_draws_every_glyph(watched: Watched, tmp_path: Path, grou
     }[group_by]
     watched.open(page_path)
     assert watched.drawn() == expected
-    watched.assert_clean()
-
-
-def test_five_thousand_events_draw_with_webgl(watched: Watched, tmp_path: Path) -> None:
-    root = build_tree(
-        tmp_path / "events", {"actors.yaml": ACTORS, "many.yaml": generated_yaml(5000)}
-    )
-    page_path = write_page(tmp_path, root, "many.html")
-    started = time.perf_counter()
-    watched.open(page_path)
-    seconds = time.perf_counter() - started
-    print(f"\n5000 events: drawn in {seconds:.1f} s ({page_path.stat().st_size / 1e6:.1f} MB)")
-    assert watched.drawn() == 5000
-    types = watched.page.evaluate(
-        "() => [...new Set(document.getElementById('timeline')._fullData.map(t => t.type))]"
-    )
-    assert "scattergl" in types
-    assert watched.page.locator("canvas.gl-canvas-context").count() == 1
-    watched.page.fill("#search", "event 4999")
-    watched.page.wait_for_timeout(300)
-    assert watched.page.locator("#count").inner_text() == "1 of 5000 match"
     watched.assert_clean()

@@ -3,9 +3,10 @@
 Every user string reaches Plotly escaped (`html.escape`): Plotly's text renderer reads a
 few tags (`<a href>`, `<span style>`), so raw text could draw links or styles. User text
 goes only into data arrays (`hovertext`, `text`, `ticktext`, `layout.meta`), never into
-`hovertemplate` or script code. Above `WEBGL_ABOVE` glyphs the page carries one compact
-event table (`timeline.views.render.table`) instead of a card per glyph, and the browser
-builds cards and search text from it with `textContent`. The traces are built in
+`hovertemplate` or script code. Above `DENSITY_ABOVE` marks the figure is the density
+overview (`timeline.views.render.density`) and the page carries one compact event table
+(`timeline.views.render.table`) instead of a card per glyph: the browser bins, draws and
+builds cards and search text from it, escaping every string. The traces are built in
 `timeline.views.render.traces`.
 """
 
@@ -22,6 +23,19 @@ import plotly.graph_objects as go
 from timeline.collection.collection import Collection
 from timeline.core.memory import collector_paused
 from timeline.core.model import Actor, Event
+from timeline.views.describe import location_label
+from timeline.views.render.density import (
+    DENSITY_ABOVE,
+    bin_edges,
+    bin_unit,
+    density_key,
+    density_meta,
+    density_traces,
+    detail_columns,
+    event_spans,
+    lane_numbers,
+    mark_count,
+)
 from timeline.views.render.layout import (
     DAY_MS,
     STATUS_ORDER,
@@ -49,20 +63,23 @@ from timeline.views.render.text import (
     span_label,
     status_counts,
 )
-from timeline.views.render.traces import event_traces, gl_link_trace, legend_trace, link_trace
+from timeline.views.render.traces import (
+    event_traces,
+    legend_trace,
+    link_legend_trace,
+    link_trace,
+)
 
 if TYPE_CHECKING:
     from timeline.collection.gitchanges import ReplayState
 
 __all__ = [
-    "DAY_MS", "WEBGL_ABOVE", "GroupBy", "ImageError", "Plot", "day_ms", "default_title",
+    "DAY_MS", "DENSITY_ABOVE", "GroupBy", "ImageError", "Plot", "day_ms", "default_title",
     "figure_div", "figure_image", "render_html", "timeline_figure", "timeline_plot",
 ]  # fmt: skip
 
 # The shaded future reaches this far past the view, so panning right keeps it shaded.
 _FAR = 20 * 366 * DAY_MS
-#: Above this many drawn glyphs the event traces switch to WebGL (`Scattergl`).
-WEBGL_ABOVE = 2000
 HEIGHT_CAP = 2000
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
@@ -110,37 +127,118 @@ def timeline_plot(
     pack: bool = False,
 ) -> Plot:
     """The timeline of `events`: the figure and, on large pages, its event table; with
-    `pack`, that table already being packed for the page while the figure is built."""
+    `pack`, that table already being packed for the page while the figure is built.
+    Above `DENSITY_ABOVE` marks the figure is the density overview (`density_plot`)."""
+    if mark_count(events, group_by) > DENSITY_ABOVE:
+        return density_plot(events, collection, as_of, group_by, title, pack)
     glyphs, lanes, labelled = layout_glyphs(events, group_by, as_of)
-    gl = len(glyphs) > WEBGL_ABOVE
     actors = collection.actor_index
-    # Large pages send one compact table and the browser builds cards and search from it:
-    # a card per glyph would be most of the page (hundreds of bytes an event).
-    hover = (
-        None
-        if gl
-        else {
-            (g.number, g.lane): event_hover(
-                g.event, actors, collection.event_index, g.role, with_click=bool(g.event.sources)
-            )
-            for g in glyphs
-        }
-    )
+    hover = {
+        (g.number, g.lane): event_hover(
+            g.event, actors, collection.event_index, g.role, with_click=bool(g.event.sources)
+        )
+        for g in glyphs
+    }
     as_of_ms = day_ms(as_of) + DAY_MS // 2
     first = min([g.start for g in glyphs] + [as_of_ms])
     last = max([g.end for g in glyphs] + [as_of_ms])
     pad = max((last - first) // 25, 3 * DAY_MS)
     x_range = [first - pad, last + pad]
-    table = event_table(events, actors, _first_url) if gl else None
-    packed = pack_table_soon(table) if pack and table is not None else None
-    counts = status_counts(events) if table is None else status_counts_of(table)
-    traces = _traces(glyphs, events, table, counts, hover, gl, group_by)
+    traces = _traces(glyphs, events, status_counts(events), hover, group_by)
     lane_names, tick_rows, tick_text, left = _labels(glyphs, lanes, labelled, group_by, actors)
     shapes, annotations, buttons = _marks(as_of, as_of_ms, x_range, lanes, lane_names, labelled)
     rows_total = lanes[-1][2] + 1 if lanes else 1
     row_px = 24 if labelled else max(6, min(22, 900 // max(rows_total, 1)))
     height = int(min(HEIGHT_CAP, max(380, 150 + rows_total * row_px)))
-    layout = {
+    meta = {
+        "ids": [event.id for event in events],
+        "urls": [_first_url(event) for event in events],
+        "search": [search_text(event, actors) for event in events],
+        "span": _span(glyphs, as_of),
+    }
+    layout = _layout(
+        title, height, left, x_range, rows_total, tick_rows, tick_text, shapes, annotations,
+        buttons, meta,
+    )  # fmt: skip
+    return Plot(go.Figure(data=traces, layout=layout), None)
+
+
+def density_plot(
+    events: Sequence[Event],
+    collection: Collection,
+    as_of: date,
+    group_by: GroupBy,
+    title: str | None,
+    pack: bool,
+) -> Plot:
+    """The density overview of `events` (`timeline.views.render.density`): per lane, its
+    events per bin across the whole range, stacked by status; the event table the page
+    draws each event from once the reader zooms in."""
+    spans = event_spans(events, group_by, as_of)
+    actors = collection.actor_index
+    as_of_ms = day_ms(as_of) + DAY_MS // 2
+    first = min([*spans.starts, as_of_ms])
+    last = max([*spans.ends, as_of_ms])
+    pad = max((last - first) // 25, 3 * DAY_MS)
+    x_range = [first - pad, last + pad]
+    table = event_table(events, actors, _first_url)
+    table |= detail_columns(events, collection.event_index, location_label)
+    packed = pack_table_soon(table) if pack else None
+    counts = status_counts_of(table)
+    unit = bin_unit(x_range[0], x_range[1])
+    edges = bin_edges(x_range[0], x_range[1], unit)
+    traces = [legend_trace(status, counts[status]) for status in STATUS_ORDER if counts[status]]
+    traces += density_traces(spans, edges)
+    if group_by in ("type", "status") and table["links"]:
+        traces.append(link_legend_trace())
+    lanes = spans.lanes
+    lane_names, tick_rows, tick_text, left = _labels([], lanes, False, group_by, actors)
+    shapes, annotations, buttons = _marks(as_of, as_of_ms, x_range, lanes, lane_names, False)
+    key = annotations[-1]["text"]
+    annotations[-1]["text"] = density_key(unit)
+    rows_total = lanes[-1][2] + 1 if lanes else 1
+    height = int(min(HEIGHT_CAP, max(380, 150 + rows_total * max(6, min(22, 900 // rows_total)))))
+    lane_of, lane_none = lane_numbers(table, spans, group_by)
+    ends = [end for end, open_end in zip(spans.ends, spans.open_ends, strict=True) if not open_end]
+    span = (
+        span_label(
+            ms_day(min(spans.starts)),
+            ms_day(max(ends) - DAY_MS) if ends else None,
+            len(ends) < len(events),
+            as_of,
+        )
+        if events
+        else "no events"
+    )
+    meta = {
+        "span": span,
+        "density": density_meta(
+            spans, unit, group_by, as_of_ms, key, lane_of, lane_none, len(events),
+            [lane_title(key, group_by, actors) for key, _, _, _ in lanes],
+        ),
+    }  # fmt: skip
+    layout = _layout(
+        title, height, left, x_range, rows_total, tick_rows, tick_text, shapes, annotations,
+        buttons, meta,
+    )  # fmt: skip
+    return Plot(go.Figure(data=traces, layout=layout), table, packed)
+
+
+def _layout(
+    title: str | None,
+    height: int,
+    left: int,
+    x_range: list[int],
+    rows_total: float,
+    tick_rows: list[float],
+    tick_text: list[str],
+    shapes: list[dict[str, Any]],
+    annotations: list[dict[str, Any]],
+    buttons: list[dict[str, Any]],
+    meta: dict[str, Any],
+) -> dict[str, Any]:
+    """The figure's layout: axes, lanes' names, marks, range buttons, legend."""
+    return {
         "title": {"text": short(title, 120) if title else None},
         "height": height,
         "margin": {"l": left, "r": 24, "t": 92, "b": 96},
@@ -168,25 +266,15 @@ def timeline_plot(
                          "buttons": buttons, "bgcolor": "#f3f5fa", "bordercolor": "#c8ced8",
                          "font": {"size": 11}}],
         "barmode": "overlay",
-        "meta": {"span": _span(glyphs, as_of)}
-        if gl
-        else {
-            "ids": [event.id for event in events],
-            "urls": [_first_url(event) for event in events],
-            "search": [search_text(event, actors) for event in events],
-            "span": _span(glyphs, as_of),
-        },
+        "meta": meta,
     }  # fmt: skip
-    return Plot(go.Figure(data=traces, layout=layout), table, packed)
 
 
 def _traces(
     glyphs: list[Glyph],
     events: Sequence[Event],
-    table: Any,
     counts: dict[str, int],
-    hover: dict[tuple[int, int], str] | None,
-    gl: bool,
+    hover: dict[tuple[int, int], str],
     group_by: GroupBy,
 ) -> list[Any]:
     """The figure's traces: per status, its legend entry and its glyphs; then the links."""
@@ -199,10 +287,8 @@ def _traces(
         if not mine:
             continue
         traces.append(legend_trace(status, counts[status]))
-        traces += event_traces(mine, status, hover, gl)
-    links = None
-    if group_by in ("type", "status"):
-        links = link_trace(glyphs, events) if table is None else gl_link_trace(table)
+        traces += event_traces(mine, status, hover)
+    links = link_trace(glyphs, events) if group_by in ("type", "status") else None
     if links is not None:
         traces.append(links)
 

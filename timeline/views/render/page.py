@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
+from html import escape
 from importlib.resources import files
 from typing import Any, Literal
 
@@ -240,7 +241,9 @@ def figure_div(
     if not _DIV_ID.match(div_id):
         raise ValueError(f"div_id {div_id!r} must be letters, digits, '-' or '_'")
     packed = pack_table_soon(table) if isinstance(table, dict) else table
-    parts = [
+    overview = _overview(fig)
+    parts = [] if overview is None else [_mode_line(div_id, overview)]
+    parts += [
         f'<div id="{div_id}" class="timeline-plot"></div>',
         f'<script type="application/json" id="{div_id}-figure">{figure_json(fig)}</script>',
     ]
@@ -257,8 +260,30 @@ def figure_div(
         parts.append(f'<script src="{_CDN.format(version=__version__)}"></script>')
     elif include_plotlyjs is not False:
         raise ValueError("include_plotlyjs must be True, False or 'cdn'")
-    parts.append(f"<script>{_FIGURE_SCRIPT.replace('DIV_ID', div_id)}</script>")
+    script = _FIGURE_SCRIPT if overview is None else density_script()
+    parts.append(f"<script>{script.replace('DIV_ID', div_id)}</script>")
     return "\n".join(parts)
+
+
+def _overview(fig: Any) -> dict[str, Any] | None:
+    """The density overview's settings if `fig` is one (`timeline.views.render.density`)."""
+    meta = fig.layout.meta
+    found = meta.get("density") if isinstance(meta, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def _mode_line(div_id: str, overview: dict[str, Any]) -> str:
+    """The line above an overview that says what it shows (the page rewrites it on zoom)."""
+    return (
+        f'<p id="{div_id}-mode" class="timeline-mode" aria-live="polite" style="margin:0.4rem '
+        f'1.5rem 0;color:#3d4654;font-size:0.92rem">{escape(overview["line"])}</p>'
+    )
+
+
+@cache
+def density_script() -> str:
+    """The script of overview pages (`timeline/views/templates/density.js`)."""
+    return files("timeline.views").joinpath("templates/density.js").read_text(encoding="utf-8")
 
 
 @cache

@@ -8,15 +8,13 @@ escaped (see `timeline.views.render.text`), only in data arrays.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import plotly.graph_objects as go
 
 from timeline.core.model import Event
 from timeline.views.render.layout import STATUS_ORDER, Glyph, Kind
 from timeline.views.render.page import typed_array
-
-_GAP = float("nan")
 
 COLOURS = {
     "occurred": "#1f4e89",
@@ -34,7 +32,6 @@ MARKERS = {
     "cancelled": "x-thin-open",
 }
 BAR_PATTERNS = {"proposed": "/", "postponed": ".", "cancelled": "x"}
-LINE_DASH = {"scheduled": "solid", "proposed": "dash", "postponed": "dot", "cancelled": "dot"}
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -42,9 +39,9 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
+def _status_style(status: str, kind: Kind) -> dict[str, Any]:
     colour = COLOURS[status]
-    if kind == "window" and not gl:
+    if kind == "window":
         # A window is not a span of activity: no solid bar, a faint wash in a full-strength
         # outline (and ticks at its bounds, `window_ends_trace`), status told as for bars.
         wash: dict[str, Any] = {
@@ -55,7 +52,7 @@ def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
         if pattern:
             wash["pattern"] = {"shape": pattern, "fgcolor": colour, "size": 6, "solidity": 0.2}
         return {"marker": wash, "opacity": 1.0}
-    if kind in ("bar", "band") and not gl:
+    if kind in ("bar", "band"):
         hollow = status != "occurred"
         fill = "#ffffff" if hollow else colour
         pattern = BAR_PATTERNS.get(status)
@@ -64,7 +61,7 @@ def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
             marker["pattern"] = {"shape": pattern, "fgcolor": colour, "size": 6, "solidity": 0.3}
         return {"marker": marker, "opacity": 0.38 if kind == "band" else 1.0}
     symbol = MARKERS[status]
-    size = (7 if gl else 11) if kind in ("point", "fuzzy-point") else 6
+    size = 11 if kind in ("point", "fuzzy-point") else 6
     return {
         "marker": {
             "symbol": symbol,
@@ -76,32 +73,23 @@ def _status_style(status: str, kind: Kind, gl: bool) -> dict[str, Any]:
     }
 
 
-def event_traces(
-    glyphs: list[Glyph], status: str, hover: dict[tuple[int, int], str] | None, gl: bool
-) -> list[Any]:
-    """The traces of one status: markers, bars, bands and open ends. Without `hover` (large
-    pages) points carry only their event numbers; the page draws the card from its table."""
+def event_traces(glyphs: list[Glyph], status: str, hover: dict[tuple[int, int], str]) -> list[Any]:
+    """The traces of one status: markers, bars, bands, windows and open ends, each with its
+    cards. (Overview pages draw the same in the browser: `timeline/views/templates/density.js`.)"""
     traces: list[Any] = []
-    scatter = go.Scattergl if gl else go.Scatter
-    # On WebGL pages f4 dates (off by at most a few minutes, invisible at that scale) halve
-    # the bytes of every date; small pages keep exact f8.
-    dates: Literal["f4", "f8"] = "f4" if gl else "f8"
-    common = {"legendgroup": status, "showlegend": False, "name": status,
-              "hoverinfo": "text" if hover is not None else "none"}  # fmt: skip
+    common = {"legendgroup": status, "showlegend": False, "name": status, "hoverinfo": "text"}
 
     def cards(chosen: list[Glyph]) -> dict[str, Any]:
         numbers = [g.number for g in chosen]
-        if hover is None:
-            return {"customdata": typed_array(numbers, "i4")}
         return {"customdata": numbers, "hovertext": [hover[(g.number, g.lane)] for g in chosen]}
 
     for kind in ("band", "window", "bar", "fuzzy-point", "point"):
         chosen = [g for g in glyphs if g.kind == kind]
         if not chosen:
             continue
-        style = _status_style(status, kind, gl)
+        style = _status_style(status, kind)
         rows = typed_array([g.row for g in chosen], "f4")
-        if kind in ("bar", "band", "window") and not gl:
+        if kind in ("bar", "band", "window"):
             if kind == "window":
                 traces.append(window_ends_trace(chosen, status))
             traces.append(
@@ -115,28 +103,9 @@ def event_traces(
                 )
             )  # fmt: skip
             continue
-        if kind in ("bar", "band", "window"):
-            # WebGL has no bars: a thick line per span, gaps between spans, hover on a
-            # marker at its middle. NaN (a gap) keeps the arrays typed and small. A window
-            # is a thin line: no span of activity.
-            xs: list[float] = []
-            ys: list[float] = []
-            for g in chosen:
-                xs += [g.start, g.end, _GAP]
-                ys += [g.row, g.row, _GAP]
-            traces.append(
-                scatter(
-                    x=typed_array(xs, dates), y=typed_array(ys, "f4"), mode="lines",
-                    hoverinfo="skip", meta="segments",
-                    line={"color": COLOURS[status],
-                          "width": {"band": 8, "bar": 4, "window": 1.5}[kind],
-                          "dash": LINE_DASH.get(status, "solid")},
-                    opacity=style["opacity"], legendgroup=status, showlegend=False,
-                )
-            )  # fmt: skip
         traces.append(
-            scatter(
-                x=typed_array([g.anchor for g in chosen], dates), y=rows, mode="markers",
+            go.Scatter(
+                x=typed_array([g.anchor for g in chosen], "f8"), y=rows, mode="markers",
                 meta="events", **cards(chosen), **style, **common,
                 selected={"marker": {"opacity": 1}},
                 unselected={"marker": {"opacity": 0.1}},
@@ -146,8 +115,8 @@ def event_traces(
     if ongoing:
         # An arrow at the as-of day: the span has no known end yet.
         traces.append(
-            scatter(
-                x=typed_array([g.end for g in ongoing], dates),
+            go.Scatter(
+                x=typed_array([g.end for g in ongoing], "f8"),
                 y=typed_array([g.row for g in ongoing], "f4"), mode="markers",
                 marker={"symbol": "triangle-right", "size": 10, "color": COLOURS[status]},
                 meta="open", **cards(ongoing),
@@ -202,13 +171,10 @@ def link_trace(glyphs: list[Glyph], events: Sequence[Event]) -> Any | None:
     return go.Scatter(x=xs, y=ys, mode="lines", **_LINK_STYLE)
 
 
-def gl_link_trace(table: dict[str, Any]) -> Any | None:
-    """On WebGL pages, the connectors' trace without its points: the page draws each of the
-    table's `links` from the marker of one event to the other's (every event has one
-    marker when lanes are by type or status), so the page does not carry them twice."""
-    if not table["links"]:
-        return None
-    return go.Scattergl(x=[], y=[], mode="lines", **_LINK_STYLE)
+def link_legend_trace() -> Any:
+    """On overview pages, the connectors' trace without points: its legend entry. The page
+    draws the links between the events it shows, from the event table's `related`."""
+    return go.Scatter(x=[], y=[], mode="lines", **_LINK_STYLE)
 
 
 _LINK_STYLE: dict[str, Any] = {
@@ -220,7 +186,7 @@ _LINK_STYLE: dict[str, Any] = {
 
 def legend_trace(status: str, count: int) -> Any:
     """A legend entry with no data: the status's marker, whatever glyphs it has."""
-    style = _status_style(status, "point", False)
+    style = _status_style(status, "point")
     return go.Scatter(
         x=[None], y=[None], mode="markers", name=f"{status} ({count})", legendgroup=status,
         marker=style["marker"], meta="legend", hoverinfo="skip",
