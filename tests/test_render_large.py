@@ -16,6 +16,7 @@ from test_render import HOSTILE_TITLES, generated_yaml, hostile_files
 from timeline.collection.pipeline import load_collection
 from timeline.views.render.figure import DENSITY_ABOVE, render_html, timeline_plot
 from timeline.views.render.page import plotly_js, unpack_table
+from timeline.views.render.table import linked_pairs
 
 AS_OF = date(2014, 9, 13)
 COUNT = DENSITY_ABOVE + 1000
@@ -82,13 +83,14 @@ def _linked_collection(tmp_path: Path) -> Any:
     return collection
 
 
-def test_large_page_links_are_pairs_of_event_numbers(tmp_path: Path) -> None:
+def test_large_page_links_are_relations_and_event_numbers(tmp_path: Path) -> None:
     big = _linked_collection(tmp_path)
     plot = timeline_plot(big.events, big, as_of=AS_OF)
     assert plot.table is not None
     number = {event.id: n for n, event in enumerate(big.events)}
     pairs = [("linked0", "e0"), ("linked0", "e1"), ("linked1", "e2")]
-    assert plot.table["links"] == [number[id] for pair in pairs for id in pair]
+    expected = [(number[a], number[b]) for a, b in pairs]
+    assert linked_pairs(plot.table) == expected  # not to itself, nor outside the page
     # the events' related links by relation and event number (or, outside the page, title)
     linked0 = plot.table["related"][number["linked0"]]
     names = plot.table["relationNames"]

@@ -18,7 +18,7 @@ is shown wherever it may lie, the way the timeline draws it as a band.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,13 +27,13 @@ import plotly.graph_objects as go
 
 from timeline.core.model import Event
 from timeline.views.render.layout import (
-    _EPOCH,
     DAY_MS,
     STATUS_ORDER,
     GroupBy,
     Lane,
     _lanes_of,
     day_ms,
+    ms_day,
 )
 from timeline.views.render.page import typed_array
 from timeline.views.render.traces import BAR_PATTERNS, COLOURS, MARKERS
@@ -65,7 +65,9 @@ def mark_count(events: Sequence[Event], group_by: GroupBy) -> int:
 @dataclass(frozen=True, slots=True)
 class Spans:
     """Where each event lies (ms, end exclusive; an open end runs to the as-of day), its
-    status (index in `STATUS_ORDER`) and lanes (numbers); the lanes as `Lane`s."""
+    status (index in `STATUS_ORDER`) and lanes (numbers); the lanes as `Lane`s; and, for
+    the page, the lane of each of the table's types, statuses, actors or tags (by their
+    place there) and of the events with no actor or tag (-1: none)."""
 
     starts: list[int]
     ends: list[int]
@@ -73,49 +75,53 @@ class Spans:
     statuses: list[int]
     lanes_of: list[list[int]]
     lanes: list[Lane]
+    lane_of: list[int]
+    lane_none: int
 
 
-def event_spans(events: Sequence[Event], group_by: GroupBy, as_of: date) -> Spans:
-    """The events' spans and lanes; lanes in order of their first event (statuses in their
-    own order), each `LANE_ROWS` tall."""
+def event_spans(table: Mapping[str, Any], group_by: GroupBy, as_of: date) -> Spans:
+    """The spans and lanes of the events of `table` (`event_table`), read from its columns
+    rather than the records (another pass over 100,000 records costs); lanes in order of
+    their first event (statuses in their own order), each `LANE_ROWS` tall."""
     today_end = day_ms(as_of) + DAY_MS // 2
-    known: dict[str, tuple[int, int | None]] = {}  # by date text: equal texts, equal spans
-    starts: list[int] = []
-    ends: list[int] = []
-    open_ends: list[bool] = []
-    statuses: list[int] = []
-    keys_of: list[list[str]] = []
-    first: dict[str, int] = {}
-    count: dict[str, int] = {}
-    status_number = {status: n for n, status in enumerate(STATUS_ORDER)}
-    for event in events:
-        span = event.date
-        found = known.get(span.text)
-        if found is None:
-            last = None if span.end is None else day_ms(span.end) + DAY_MS
-            found = known[span.text] = (day_ms(span.start), last)
-        start, end = found
-        starts.append(start)
-        ends.append(max(today_end, start + DAY_MS) if end is None else end)
-        open_ends.append(end is None)
-        statuses.append(status_number[event.status])
-        keys = [key for key, _ in _lanes_of(event, group_by)]
-        keys_of.append(keys)
-        for key in keys:
+    starts = [day * DAY_MS for day in table["day"]]
+    lengths = table["length"]
+    ends = [
+        start + length * DAY_MS if length else max(today_end, start + DAY_MS)
+        for start, length in zip(starts, lengths, strict=True)
+    ]
+    statuses = [int(code, 32) for code in table["status"]]
+    names: list[str]
+    if group_by == "type":
+        names, rows = table["typeNames"], [[n] for n in table["types"]]
+    elif group_by == "status":
+        names, rows = list(STATUS_ORDER), [[n] for n in statuses]
+    elif group_by == "actor":
+        names, rows = [row[0] for row in table["actorNames"]], table["actors"]
+    else:
+        names, rows = table["tagNames"], table["tags"]
+    none = len(names)  # the key of events with no actor or tag: ""
+    first: dict[int, int] = {}
+    count: dict[int, int] = {}
+    for start, row in zip(starts, rows, strict=True):
+        for key in row or (none,):
             if first.get(key, start + 1) > start:
                 first[key] = start
             count[key] = count.get(key, 0) + 1
+    names = [*names, ""]
     if group_by == "status":
-        order = sorted(first, key=STATUS_ORDER.index)
+        order = sorted(first)
     else:
-        order = sorted(first, key=lambda key: (first[key], key))
+        order = sorted(first, key=lambda key: (first[key], names[key]))
     number = {key: n for n, key in enumerate(order)}
     lanes: list[Lane] = []
     for n, key in enumerate(order):
         top = n * (LANE_ROWS + LANE_GAP)
-        lanes.append((key, top, top + LANE_ROWS - 1, count[key]))
-    lanes_of = [[number[key] for key in keys] for keys in keys_of]
-    return Spans(starts, ends, open_ends, statuses, lanes_of, lanes)
+        lanes.append((names[key], top, top + LANE_ROWS - 1, count[key]))
+    lanes_of = [[number[key] for key in row or (none,)] for row in rows]
+    lane_of = [number.get(key, -1) for key in range(none)]
+    open_ends = [length == 0 for length in lengths]
+    return Spans(starts, ends, open_ends, statuses, lanes_of, lanes, lane_of, number.get(none, -1))
 
 
 def bin_unit(x0: float, x1: float) -> str:
@@ -152,7 +158,7 @@ def bin_edges(x0: float, x1: float, unit: str) -> list[int]:
     edge at or past `x1`, within the years 1 to 9999."""
     x0 = min(max(x0, _FIRST_DAY), _LAST_DAY - DAY_MS)
     x1 = min(max(x1, x0 + 1), _LAST_DAY)
-    day: date | None = _unit_start(_EPOCH.fromordinal(_EPOCH.toordinal() + int(x0 // DAY_MS)), unit)
+    day: date | None = _unit_start(ms_day(int(x0)), unit)
     edges: list[int] = []
     while day is not None:
         edges.append(day_ms(day))
@@ -248,81 +254,6 @@ def mode_line(unit: str, in_view: int, total: int) -> str:
     )
 
 
-def lane_numbers(
-    table: Mapping[str, Any], spans: Spans, group_by: GroupBy
-) -> tuple[list[int], int]:
-    """For the page: the lane of each of the table's types, statuses, actors or tags (by
-    their index there), and the lane of events with no actors or tags (-1 if none)."""
-    number = {key: n for n, (key, _, _, _) in enumerate(spans.lanes)}
-    if group_by == "type":
-        names = table["typeNames"]
-    elif group_by == "status":
-        names = list(STATUS_ORDER)
-    elif group_by == "actor":
-        names = [row[0] for row in table["actorNames"]]
-    else:
-        names = table["tagNames"]
-    return [number.get(name, -1) for name in names], number.get("", -1)
-
-
-def detail_columns(
-    events: Sequence[Event], index: Mapping[str, Event], location: Callable[[Event], str | None]
-) -> dict[str, Any]:
-    """The table's columns the page draws events from, beyond the search's: first day and
-    length in days (0: ongoing), actors' roles, place, first source and related events, so
-    that its hover card is the small page's. `location` labels an event's place."""
-    roles: dict[str, int] = {}
-    places: dict[str, int] = {}
-    sources: dict[str, int] = {}
-    relations: dict[str, int] = {}
-    outside: dict[str, int] = {}
-    numbers: dict[str, int] = {}
-    for number, event in enumerate(events):
-        numbers.setdefault(event.id, number)
-    epoch = _EPOCH.toordinal()
-    days: list[int] = []
-    lengths: list[int] = []
-    role_rows: list[list[int]] = []
-    place_column: list[int] = []
-    source_column: list[int] = []
-    source_days: list[int] = []
-    related: list[list[int]] = []
-    for event in events:
-        span = event.date
-        days.append(span.start.toordinal() - epoch)
-        lengths.append(0 if span.end is None else span.end.toordinal() - span.start.toordinal() + 1)
-        seen: dict[str, str] = {}
-        for ref in event.actors:
-            seen.setdefault(ref.actor, ref.role)
-        role_rows.append([roles.setdefault(role, len(roles)) for role in seen.values()])
-        where = location(event)
-        place_column.append(-1 if where is None else places.setdefault(where, len(places)))
-        if event.sources:
-            source = event.sources[0]
-            name = source.publisher or source.title or source.url or ""
-            source_column.append(sources.setdefault(name, len(sources)))
-            published = source.published
-            source_days.append(-1 if published is None else published.toordinal() - epoch)
-        else:
-            source_column.append(-1)
-            source_days.append(-1)
-        row: list[int] = []
-        for link in event.related:
-            target = numbers.get(link.event)
-            if target is None:
-                other = index.get(link.event)
-                name = other.title if other is not None else link.event
-                target = -1 - outside.setdefault(name, len(outside))
-            row += (relations.setdefault(link.relation, len(relations)), target)
-        related.append(row)
-    return {
-        "day": days, "length": lengths, "roles": role_rows, "roleNames": list(roles),
-        "place": place_column, "placeNames": list(places), "source": source_column,
-        "sourceNames": list(sources), "sourceDay": source_days, "related": related,
-        "relationNames": list(relations), "relatedNames": list(outside),
-    }  # fmt: skip
-
-
 def density_key(unit: str) -> str:
     """The key under an overview (the page writes the same as it zooms)."""
     return (
@@ -338,8 +269,6 @@ def density_meta(
     group_by: GroupBy,
     as_of_ms: int,
     key: str,
-    lane_of: list[int],
-    lane_none: int,
     total: int,
     lane_names: list[str],
 ) -> dict[str, Any]:
@@ -349,7 +278,8 @@ def density_meta(
         "above": DENSITY_ABOVE, "maxBins": MAX_BINS, "units": [list(u) for u in UNITS],
         "unit": unit, "laneRows": LANE_ROWS, "fill": [_FULLEST, _LEAST],
         "lanes": [[top, bottom] for _, top, bottom, _ in spans.lanes], "laneNames": lane_names,
-        "laneOf": lane_of, "laneNone": lane_none, "groupBy": group_by, "asOf": as_of_ms,
+        "laneOf": spans.lane_of, "laneNone": spans.lane_none, "groupBy": group_by,
+        "asOf": as_of_ms,
         "first": _FIRST_DAY, "last": _LAST_DAY, "total": total, "key": key,
         "line": mode_line(unit, total, total),
         "style": {"colours": COLOURS, "markers": MARKERS, "patterns": BAR_PATTERNS},

@@ -31,9 +31,7 @@ from timeline.views.render.density import (
     density_key,
     density_meta,
     density_traces,
-    detail_columns,
     event_spans,
-    lane_numbers,
     mark_count,
 )
 from timeline.views.render.layout import (
@@ -54,7 +52,7 @@ from timeline.views.render.page import (
     page_html,
 )
 from timeline.views.render.replay import replay_payload
-from timeline.views.render.table import event_table, status_counts_of
+from timeline.views.render.table import event_table, linked_pairs, status_counts_of
 from timeline.views.render.text import (
     event_hover,
     lane_title,
@@ -174,22 +172,22 @@ def density_plot(
     """The density overview of `events` (`timeline.views.render.density`): per lane, its
     events per bin across the whole range, stacked by status; the event table the page
     draws each event from once the reader zooms in."""
-    spans = event_spans(events, group_by, as_of)
     actors = collection.actor_index
+    # the events by id are built only if a link leads outside `events`
+    table = event_table(events, actors, _first_url, lambda: collection.event_index, location_label)
+    packed = pack_table_soon(table) if pack else None
+    spans = event_spans(table, group_by, as_of)
     as_of_ms = day_ms(as_of) + DAY_MS // 2
     first = min([*spans.starts, as_of_ms])
     last = max([*spans.ends, as_of_ms])
     pad = max((last - first) // 25, 3 * DAY_MS)
     x_range = [first - pad, last + pad]
-    table = event_table(events, actors, _first_url)
-    table |= detail_columns(events, collection.event_index, location_label)
-    packed = pack_table_soon(table) if pack else None
     counts = status_counts_of(table)
     unit = bin_unit(x_range[0], x_range[1])
     edges = bin_edges(x_range[0], x_range[1], unit)
     traces = [legend_trace(status, counts[status]) for status in STATUS_ORDER if counts[status]]
     traces += density_traces(spans, edges)
-    if group_by in ("type", "status") and table["links"]:
+    if group_by in ("type", "status") and linked_pairs(table):
         traces.append(link_legend_trace())
     lanes = spans.lanes
     lane_names, tick_rows, tick_text, left = _labels([], lanes, False, group_by, actors)
@@ -198,7 +196,6 @@ def density_plot(
     annotations[-1]["text"] = density_key(unit)
     rows_total = lanes[-1][2] + 1 if lanes else 1
     height = int(min(HEIGHT_CAP, max(380, 150 + rows_total * max(6, min(22, 900 // rows_total)))))
-    lane_of, lane_none = lane_numbers(table, spans, group_by)
     ends = [end for end, open_end in zip(spans.ends, spans.open_ends, strict=True) if not open_end]
     span = (
         span_label(
@@ -213,7 +210,7 @@ def density_plot(
     meta = {
         "span": span,
         "density": density_meta(
-            spans, unit, group_by, as_of_ms, key, lane_of, lane_none, len(events),
+            spans, unit, group_by, as_of_ms, key, len(events),
             [lane_title(key, group_by, actors) for key, _, _, _ in lanes],
         ),
     }  # fmt: skip
