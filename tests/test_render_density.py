@@ -126,16 +126,21 @@ class Page:
         text: str = card.inner_text()
         return text
 
-    def hover_and_click(self, number: int) -> str:
+    def hover_and_click(self, number: int) -> tuple[int, str]:
+        """Hover the mark of event `number` and click it: the event Plotly found under the
+        mouse (marks may overlap, in a crowded week) and the card shown."""
         spot = self.page.evaluate(MARK_AT, number)
         assert spot is not None, f"event {number} is not drawn"
         self.page.mouse.move(spot[0] - 30, spot[1] - 30)
         self.page.mouse.move(spot[0], spot[1])
         self.page.wait_for_timeout(300)
         text: str = self.page.locator(".hoverlayer").text_content() or ""
+        found: int = self.page.evaluate(
+            "() => document.getElementById('timeline')._hoverdata[0].customdata"
+        )
         self.page.mouse.click(spot[0], spot[1])
         self.page.wait_for_timeout(200)
-        return text
+        return found, text
 
     def assert_clean(self) -> None:
         assert self.errors == [], self.errors
@@ -193,7 +198,7 @@ def test_five_thousand_events_overview_zoom_search_and_legend(tab: Any, tmp_path
     assert week["shown"] == week["marks"] == len(expected), week
     assert week["line"].startswith(f"Each event: {len(expected)} of 5,000 events in view")
     day = next(n for n in expected if glyph_kind(collection.events[n]) == "point")  # a dot
-    hovered = page.hover_and_click(day)
+    day, hovered = page.hover_and_click(day)
     event = collection.events[day]
     assert event.title in hovered and "click to open the source" in hovered, hovered
     assert "who:" in hovered and "tags:" in hovered
@@ -254,8 +259,58 @@ def test_overview_cards_keep_hostile_text_as_text(tab: Any, tmp_path: Path) -> N
     assert page.page.locator(".timeline-bin-card").locator("img, script, a").count() == 0
     week = page.zoom(days[0].isoformat(), f"{days[-1].isoformat()} 23:59")
     assert week["mode"] == "events"
-    text = page.hover_and_click(hostile[0])
-    assert collection.events[hostile[0]].title in text, text  # markup shown as text
+    found, text = page.hover_and_click(hostile[0])
+    assert found in hostile and collection.events[found].title in text, text  # as text
     assert page.page.evaluate("() => window.__pwned") is None
     assert page.page.locator("#timeline img, #timeline script, svg a").count() == 0
+    page.assert_clean()
+
+
+@pytest.mark.slow
+def test_one_hundred_thousand_events_overview_search_and_week(tab: Any, tmp_path: Path) -> None:
+    text = generated_yaml(100_000)
+    chunks = text.split("- id: ")[1:]
+    files = {"actors.yaml": ACTORS} | {
+        f"many-{n:03d}.yaml": "".join("- id: " + c for c in chunks[n * 1000 : (n + 1) * 1000])
+        for n in range(100)
+    }
+    collection = load_collection(build_tree(tmp_path / "events", files))
+    assert not collection.problems and len(collection.events) == 100_000
+    page = Page(tab, page_of(tmp_path, collection))
+
+    first = page.drawn()
+    assert first["mode"] == "density" and first["marks"] == 0 and first["bins"] == 5
+    assert first["shown"] == 100_000 and first["unit"] == "month"
+
+    # The search narrows the counts, and they stay counts while too many match
+    matching = {n for n, e in enumerate(collection.events) if "12" in e.title}
+    assert len(matching) > DENSITY_ABOVE
+    found = page.redrawn(lambda: page.page.fill("#search", "event 12"))
+    assert found["mode"] == "density" and found["shown"] == len(matching)
+    assert page.page.locator("#count").inner_text() == f"{len(matching)} of 100000 match"
+
+    # A week: every event in it drawn, those that match bright
+    start, end = date(2013, 6, 3), date(2013, 6, 10)
+    expected = marks_in(collection, start, end)
+    assert len(expected) <= DENSITY_ABOVE
+    week = page.zoom(start.isoformat(), end.isoformat())
+    assert week["mode"] == "events" and week["marks"] == len(expected)
+    assert week["shown"] == len(set(expected) & matching)
+    bright = page.page.evaluate(
+        """() => document.getElementById("timeline").data.filter((t) => t.meta === "events")
+             .flatMap((t) => (t.selectedpoints || []).map((i) => t.customdata[i]))"""
+    )
+    assert set(bright) == set(expected) & matching
+    day = next(n for n in set(expected) & matching if glyph_kind(collection.events[n]) == "point")
+    day, hovered = page.hover_and_click(day)
+    event = collection.events[day]
+    assert event.title in hovered and "click to open the source" in hovered, hovered
+    assert page.page.evaluate("() => window.__opened") == [
+        [event.sources[0].url, "_blank", "noopener,noreferrer"]
+    ]
+    assert page.redrawn(lambda: page.page.fill("#search", ""))["shown"] == len(expected)
+    page.page.locator(".updatemenu-button", has_text="all").click()
+    page.page.wait_for_function(
+        "document.getElementById('timeline').getAttribute('data-mode') === 'density'"
+    )
     page.assert_clean()

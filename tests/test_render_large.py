@@ -154,3 +154,40 @@ def test_large_pages_carry_windows_and_say_so_on_hover(tmp_path: Path) -> None:
     assert all(plot.table["labels"][n].startswith("sometime ") for n in numbers)
     page = render_html(big.events, big, as_of=AS_OF)
     assert '(flags & 3) === 3) notes.push("a window: one day in it, not known which")' in page
+
+
+def _year_of_events(count: int, year: int = 2014) -> str:
+    """`count` events within one year, a few of every kind of date."""
+    lines = []
+    for n in range(count):
+        day = date(year, 1, 1).toordinal() + n % 365
+        when = date.fromordinal(day).isoformat()
+        if n % 5 == 1:
+            when = when[:7]
+        lines.append(
+            f"- id: y{n}\n  title: Yearly event {n}\n  date: '{when}'\n  type: meeting\n"
+            f"  status: occurred\n  actors: [kerry]\n"
+        )
+    return "".join(lines)
+
+
+def test_report_and_image_over_many_events_show_the_overview(tmp_path: Path) -> None:
+    from timeline.collection.checks import run_checks
+    from timeline.core.periods import parse_period
+    from timeline.views.render.figure import timeline_figure
+    from timeline.views.report.build import build_report
+    from timeline.views.report.render import render_report
+
+    files = {"actors.yaml": ACTORS, "year.yaml": _year_of_events(DENSITY_ABOVE + 100)}
+    big = load_collection(build_tree(tmp_path / "events", files))
+    assert not big.problems
+    report = build_report(
+        big, parse_period("2014"), as_of=AS_OF, problems=run_checks(big.outline, AS_OF)
+    )
+    page = render_report(report, "html", big)
+    assert '<p id="report-timeline-mode"' in page and "Density by week:" in page
+    assert 'id="report-timeline-table"' in page
+    # the image (`render -o x.png`) draws the same overview, its key naming the bins
+    image = timeline_figure(big.events, big, as_of=AS_OF, title="A year")
+    assert {t.meta for t in image.data} == {"legend", "density"}
+    assert image.layout.annotations[-1].text.startswith("<b>Density by week</b>")

@@ -4,7 +4,7 @@ Above `DENSITY_ABOVE` marks (an event in three actors' lanes is three marks) a t
 drawn mark by mark is a solid mat: nothing of its shape, and no single event, can be read.
 Such a timeline shows, in each lane, a stacked histogram of its events per bin, coloured
 by status; bins are days, weeks, months or years, the smallest that keep the visible range
-within `MAX_BINS` bins. The page (`timeline.views.render.density_page`) bins again on every
+within `MAX_BINS` bins. The page (`timeline/views/templates/density.js`) bins again on every
 zoom, search and legend click, and draws the events themselves, as a small page does, once
 the visible range holds `DENSITY_ABOVE` marks or fewer. This module draws the first view
 (and the whole of an image); the page script mirrors its rules (`bin_unit`, `bin_edges`,
