@@ -212,7 +212,8 @@ def density_plot(
         "density": density_meta(
             spans, unit, group_by, as_of_ms, key, len(events),
             [lane_title(key, group_by, actors) for key, _, _, _ in lanes],
-        ),
+        )
+        | {"heightCap": HEIGHT_CAP},  # events drawn one by one: as tall as a small page
     }  # fmt: skip
     layout = _layout(
         title, height, left, x_range, rows_total, tick_rows, tick_text, shapes, annotations,

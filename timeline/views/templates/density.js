@@ -23,6 +23,10 @@
   var legend = fig.data.filter(function (trace) { return trace.meta === "legend"; });
   var links = fig.data.filter(function (trace) { return trace.meta === "links"; })[0] || null;
   var t = null, ev = null, texts = null;
+  // The overview's lanes, each `laneRows` tall, to return to from the events' own
+  var base = {height: fig.layout.height, range: fig.layout.yaxis.range.slice(),
+    ticks: fig.layout.yaxis.tickvals.slice(), shapes: fig.layout.shapes.slice(),
+    band: fig.layout.shapes.filter(function (s) { return s.xref === "paper"; })[0] || null};
   var state = {x0: fig.layout.xaxis.range[0], x1: fig.layout.xaxis.range[1], hidden: {},
     links: false, match: null, mode: "density", unit: d.unit, edges: null, shown: null};
 
@@ -184,7 +188,11 @@
     gd.setAttribute("data-unit", state.mode === "density" ? state.unit : "");
     gd.setAttribute("data-shown", String(view.events));
     say(view.events);
-    return Plotly.react(gd, traces, Object.assign({}, gd.layout, {annotations: notes}))
+    var lanes = state.mode === "events" ? data.layout : base;
+    var layout = Object.assign({}, gd.layout, {annotations: notes, height: lanes.height,
+      shapes: lanes.shapes, yaxis: Object.assign({}, gd.layout.yaxis,
+        {range: lanes.range, tickvals: lanes.ticks})});
+    return Plotly.react(gd, traces, layout)
       .then(function () { gd.dispatchEvent(new CustomEvent("timeline:drawn")); });
   }
 
@@ -326,31 +334,39 @@
   }
 
   // Rows within each lane: the lowest row whose last mark ends a little (1/80 of the view)
-  // before this one starts, as density.py's layout does for the whole collection.
+  // before this one starts; lanes one above the other with air between them, and the
+  // figure as tall as a small page of as many rows (timeline/views/render/layout.py).
   function rowsOf(marks, x0, x1) {
-    var gap = (x1 - x0) / 80, byLane = {}, rows = {};
-    marks.forEach(function (m) { (byLane[ev.markLane[m]] = byLane[ev.markLane[m]] || []).push(m); });
-    Object.keys(byLane).forEach(function (lane) {
-      var list = byLane[lane], ends = [];
+    var gap = (x1 - x0) / 80, byLane = d.lanes.map(function () { return []; }), rows = {};
+    marks.forEach(function (m) { byLane[ev.markLane[m]].push(m); });
+    var top = 0, ticks = [], bands = [];
+    byLane.forEach(function (list, lane) {
+      var ends = [];
       list.sort(function (a, b) {
         var ka = ev.markEvent[a], kb = ev.markEvent[b];
         return ev.start[ka] - ev.start[kb] || ev.end[ka] - ev.end[kb] || ka - kb;
       });
-      var placed = list.map(function (m) {
+      list.forEach(function (m) {
         var k = ev.markEvent[m], row = 0;
         while (row < ends.length && ends[row] > ev.start[k]) row++;
         ends[row] = ev.end[k] + gap;
-        return row;
+        rows[m] = top + row;
       });
-      var used = Math.max(1, ends.length), step = Math.min(1, d.laneRows / used);
-      var top = d.lanes[lane][0] - 0.5 + (d.laneRows - used * step) / 2;
-      list.forEach(function (m, i) { rows[m] = [top + (placed[i] + 0.5) * step, step]; });
+      var bottom = top + Math.max(1, ends.length) - 1;
+      ticks.push((top + bottom) / 2);
+      if (lane % 2 === 0 && base.band) {
+        bands.push(Object.assign({}, base.band, {y0: top - 0.5, y1: bottom + 0.5}));
+      }
+      top = bottom + 1.6;
     });
-    return rows;
+    var total = top - 0.6, px = Math.max(6, Math.min(22, Math.floor(900 / total)));
+    return {rows: rows, ticks: ticks, shapes: base.shapes.slice(0, 2).concat(bands),
+      range: [total - 0.2, -0.9], height: Math.min(d.heightCap, Math.max(380, 150 + total * px))};
   }
 
   function eventTraces(marks, x0, x1) {
-    var rows = rowsOf(marks, x0, x1), match = state.match, traces = [], where = {};
+    var layout = rowsOf(marks, x0, x1), rows = layout.rows, match = state.match;
+    var traces = [], where = {};
     STATUS.forEach(function (status, s) {
       var mine = marks.filter(function (m) { return ev.status[ev.markEvent[m]] === s; });
       if (!mine.length) return;
@@ -368,7 +384,7 @@
             var k = ev.markEvent[m];
             return ev.end[k] - ev.start[k];
           });
-          trace.width = chosen.map(function (m) { return (kind === "band" ? 0.82 : 0.56) * rows[m][1]; });
+          trace.width = kind === "band" ? 0.82 : 0.56;
           trace.marker = {color: hollow ? "#ffffff" : colour, line: {color: colour, width: 1.5}};
           if (pattern) {
             trace.marker.pattern = {shape: pattern, fgcolor: colour, size: 6, solidity: 0.3};
@@ -384,7 +400,7 @@
         }
         chosen.forEach(function (m) {
           var k = ev.markEvent[m];
-          if (!(k in where)) where[k] = [anchor(k), rows[m][0]];
+          if (!(k in where)) where[k] = [anchor(k), rows[m]];
         });
         traces.push(trace);
       });
@@ -399,13 +415,13 @@
         traces.push(arrows);
       }
     });
-    return {traces: traces, links: linkLines(where)};
+    return {traces: traces, links: linkLines(where), layout: layout};
   }
 
   function common(chosen, status, rows, match) {
     var trace = {legendgroup: status, showlegend: false, name: status, hoverinfo: "text",
       meta: "events",
-      y: chosen.map(function (m) { return rows[m][0]; }),
+      y: chosen.map(function (m) { return rows[m]; }),
       customdata: chosen.map(function (m) { return ev.markEvent[m]; }),
       hovertext: chosen.map(function (m) { return card(ev.markEvent[m], ev.markRole[m]); }),
       selected: {marker: {opacity: 1}}, unselected: {marker: {opacity: 0.1}}};
