@@ -231,12 +231,12 @@ def measure_render(count: int, folder: Path, repeat: int) -> dict[str, Any]:
     return {"render_warm": min(times), "html_bytes": len(html.encode("utf-8"))} | draw(page)
 
 
-# Marks in the page: when the figure's script says it is ready, and two frames later, when
-# what it drew has been painted.
+# Marks in the page: when the figure's script has drawn it (an overview page says so before
+# its event table is inflated), and two frames later, when that has been painted.
 _PAINT_WATCH = """
 new MutationObserver((changes, watch) => {
   const gd = document.getElementById("timeline");
-  if (!gd || !gd.hasAttribute("data-ready")) return;
+  if (!gd || !(gd.hasAttribute("data-drawn") || gd.hasAttribute("data-ready"))) return;
   watch.disconnect();
   window.__ready = performance.now();
   requestAnimationFrame(() => requestAnimationFrame(() => {
