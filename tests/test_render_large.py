@@ -191,3 +191,42 @@ def test_report_and_image_over_many_events_show_the_overview(tmp_path: Path) -> 
     image = timeline_figure(big.events, big, as_of=AS_OF, title="A year")
     assert {t.meta for t in image.data} == {"legend", "density"}
     assert image.layout.annotations[-1].text.startswith("<b>Density by week</b>")
+
+
+def test_bins_are_the_smallest_unit_that_fits_and_count_every_overlap() -> None:
+    from timeline.views.render.density import (
+        MAX_BINS,
+        Spans,
+        bin_counts,
+        bin_edges,
+        bin_unit,
+    )
+    from timeline.views.render.layout import DAY_MS, day_ms
+
+    assert bin_unit(0, MAX_BINS * DAY_MS) == "day"
+    assert bin_unit(0, (MAX_BINS + 1) * DAY_MS) == "week"
+    assert bin_unit(0, 7 * (MAX_BINS + 1) * DAY_MS) == "month"
+    assert bin_unit(0, 40 * 365 * DAY_MS) == "year"
+    # weeks from Monday, months from the first, the last edge at or past the end
+    weeks = bin_edges(day_ms(date(2014, 2, 5)), day_ms(date(2014, 3, 2)), "week")
+    assert [str(_day(ms)) for ms in weeks] == [
+        "2014-02-03", "2014-02-10", "2014-02-17", "2014-02-24", "2014-03-03"
+    ]  # fmt: skip
+    months = bin_edges(day_ms(date(2013, 11, 15)), day_ms(date(2014, 2, 10)), "month")
+    assert [str(_day(ms)) for ms in months] == [
+        "2013-11-01", "2013-12-01", "2014-01-01", "2014-02-01", "2014-03-01"
+    ]  # fmt: skip
+    # `2014-02` (occurred) counts in each of the weeks it overlaps; a day (cancelled) in one
+    february = (day_ms(date(2014, 2, 1)), day_ms(date(2014, 3, 1)))
+    one_day = (day_ms(date(2014, 2, 12)), day_ms(date(2014, 2, 13)))
+    spans = Spans(
+        [february[0], one_day[0]], [february[1], one_day[1]], [False, False], [0, 4],
+        [[0], [0]], [("meeting", 0, 3, 2)], [0], -1,
+    )  # fmt: skip
+    counts = bin_counts(spans, weeks)[0]
+    assert [bin[0] for bin in counts] == [1, 1, 1, 1]
+    assert [bin[4] for bin in counts] == [0, 1, 0, 0]
+
+
+def _day(ms: int) -> date:
+    return date.fromordinal(date(1970, 1, 1).toordinal() + ms // 86_400_000)

@@ -197,21 +197,14 @@ def density_plot(
     rows_total = lanes[-1][2] + 1 if lanes else 1
     height = int(min(HEIGHT_CAP, max(380, 150 + rows_total * max(6, min(22, 900 // rows_total)))))
     ends = [end for end, open_end in zip(spans.ends, spans.open_ends, strict=True) if not open_end]
-    span = (
-        span_label(
-            ms_day(min(spans.starts)),
-            ms_day(max(ends) - DAY_MS) if ends else None,
-            len(ends) < len(events),
-            as_of,
-        )
-        if events
-        else "no events"
-    )
+    # never empty: there are more marks than DENSITY_ABOVE
+    last_day = ms_day(max(ends) - DAY_MS) if ends else None  # ends are exclusive
+    span = span_label(ms_day(min(spans.starts)), last_day, len(ends) < len(events), as_of)
     meta = {
         "span": span,
         "density": density_meta(
             spans, unit, group_by, as_of_ms, key, len(events),
-            [lane_title(key, group_by, actors) for key, _, _, _ in lanes],
+            [lane_title(name, group_by, actors) for name, _, _, _ in lanes],
         )
         | {"heightCap": HEIGHT_CAP},  # events drawn one by one: as tall as a small page
     }  # fmt: skip

@@ -35,8 +35,15 @@
     gd.setAttribute("data-unit", d.unit);
     gd.setAttribute("data-drawn", "true");
     gd.dispatchEvent(new CustomEvent("timeline:drawn"));
-    return inflate(document.getElementById(id + "-table").textContent);
+    var packed = document.getElementById(id + "-table");
+    // Without its table (figure_div of the figure alone) the overview stays as drawn.
+    return packed ? inflate(packed.textContent) : null;
   }).then(function (table) {
+    if (!table) {
+      gd.setAttribute("data-ready", "true");
+      gd.dispatchEvent(new CustomEvent("timeline:ready"));
+      return;
+    }
     t = table;
     gd.layout.meta.table = table;  // where the page's search reads the event table
     ev = prepare(table);
@@ -561,14 +568,13 @@
       "font:12px system-ui,sans-serif;color:#1f2630;pointer-events:none;" +
       "box-shadow:0 1px 4px rgba(0,0,0,.15)";
     document.body.appendChild(box);
-    var pending = null;
+    var pending = null, lastEvent = null;  // one card a frame, for the latest position
     gd.addEventListener("mousemove", function (event) {
-      if (pending === null) {
-        pending = requestAnimationFrame(function () { pending = null; show(event); });
-      }
       lastEvent = event;
+      if (pending === null) {
+        pending = requestAnimationFrame(function () { pending = null; show(); });
+      }
     });
-    var lastEvent = null;
     gd.addEventListener("mouseleave", function () { box.style.display = "none"; });
     function line(parts) {
       var row = document.createElement("div");
