@@ -3,6 +3,10 @@ compares with their fingerprints taken before the density overview was added.
 
     python tests/small_pages.py --write   # only when a change to small pages is meant
 
+To take them from another revision (what `main` draws today): export it (`git archive REV
+timeline tests events | tar -x -C DIR`), copy this file into DIR/tests and run it there
+with `PYTHONPATH=DIR`, then copy DIR/tests/data/small-pages.json here.
+
 Each case is a page, report or image figure at or under the density threshold; its text
 is fingerprinted without the plotly.js bundle, so a plotly.js upgrade alone changes nothing
 (a change in how plotly writes a figure's JSON does).
