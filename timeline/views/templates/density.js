@@ -19,7 +19,7 @@
     "proposed (under discussion, not scheduled)", "postponed", "cancelled"];
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
     "Dec"];
-  var KINDS = ["band", "bar", "fuzzy-point", "point"];
+  var KINDS = ["band", "window", "bar", "fuzzy-point", "point"];
   var legend = fig.data.filter(function (trace) { return trace.meta === "legend"; });
   var links = fig.data.filter(function (trace) { return trace.meta === "links"; })[0] || null;
   var t = null, ev = null, texts = null;
@@ -336,6 +336,7 @@
   // -- events: as a small page draws them (timeline/views/render/traces.py) --
 
   function kindOf(k) {
+    if ((ev.flags[k] & 3) === 3) return "window";  // one day somewhere in it
     var fuzzy = (ev.flags[k] & 15) !== 0, day = t.length[k] === 1;
     return day ? (fuzzy ? "fuzzy-point" : "point") : (fuzzy ? "band" : "bar");
   }
@@ -381,8 +382,23 @@
       KINDS.forEach(function (kind) {
         var chosen = mine.filter(function (m) { return kindOf(ev.markEvent[m]) === kind; });
         if (!chosen.length) return;
-        var trace = common(chosen, status, rows, match), span = kind === "bar" || kind === "band";
-        if (span) {
+        var trace = common(chosen, status, rows, match);
+        if (kind === "window") {
+          // not a span of activity: a faint wash in a full outline, ticks at its bounds
+          var pale = d.style.patterns[status];
+          traces.push(windowEnds(chosen, status, rows));
+          trace.type = "bar";
+          trace.orientation = "h";
+          trace.base = chosen.map(function (m) { return ev.start[ev.markEvent[m]]; });
+          trace.x = chosen.map(function (m) {
+            var k = ev.markEvent[m];
+            return ev.end[k] - ev.start[k];
+          });
+          trace.width = 0.82;
+          trace.marker = {color: rgba(colour, 0.1), line: {color: colour, width: 1.5}};
+          if (pale) trace.marker.pattern = {shape: pale, fgcolor: colour, size: 6, solidity: 0.2};
+          trace.opacity = 1.0;
+        } else if (kind === "bar" || kind === "band") {
           var hollow = status !== "occurred", pattern = d.style.patterns[status];
           trace.type = "bar";
           trace.orientation = "h";
@@ -423,6 +439,23 @@
       }
     });
     return {traces: traces, links: linkLines(where), layout: layout};
+  }
+
+  function windowEnds(chosen, status, rows) {
+    var x = [], y = [];
+    chosen.forEach(function (m) {
+      var k = ev.markEvent[m];
+      x.push(ev.start[k], ev.end[k]);
+      y.push(rows[m], rows[m]);
+    });
+    return {type: "scatter", mode: "markers", x: x, y: y, hoverinfo: "skip",
+      marker: {symbol: "line-ns", size: 24, line: {color: d.style.colours[status], width: 2.5}},
+      meta: "window-ends", legendgroup: status, showlegend: false};
+  }
+
+  function rgba(colour, alpha) {
+    return "rgba(" + [1, 3, 5].map(function (i) { return parseInt(colour.slice(i, i + 2), 16); })
+      .join(",") + "," + alpha + ")";
   }
 
   function common(chosen, status, rows, match) {
@@ -496,6 +529,7 @@
 
   function sure(flags) {
     var notes = [];
+    if ((flags & 3) === 3) notes.push("a window: one day in it, not known which");
     if ((flags & 3) === 1) notes.push("month precision: some time in the month");
     if ((flags & 3) === 2) notes.push("year precision: some time in the year");
     if (flags & 4) notes.push("approximate");
