@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -51,8 +52,16 @@ date_expression = st.one_of(
     st.integers(1000, 9999),
 )
 url = st.one_of(
-    st.sampled_from(["https://example.org/a?b=1&c=2#x", "http://example.org/ü NO", "https://x.y"]),
-    text.map(lambda s: "https://example.org/" + s),
+    st.sampled_from(
+        ["https://example.org/a?b=1&c=2#x", "http://example.org/ü%20NO", "https://x.y"]
+    ),
+    # a link holds no spaces or control characters (url-characters): the rest of any text
+    text.map(
+        lambda s: (
+            "https://example.org/"
+            + "".join(c for c in s if not c.isspace() and unicodedata.category(c)[0] not in "CZ")
+        )
+    ),
 )
 source = st.fixed_dictionaries(
     {"title": text},

@@ -394,7 +394,7 @@ def test_cli_filters_group_by_and_title(cli: Callable[..., Result], tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert "wrote out/coi.html (2 events)" in result.stdout
     page = (tmp_path / "out" / "coi.html").read_text(encoding="utf-8")
-    assert "<h1>COI &amp; letters</h1>" in page and "of 11 in the collection" in page
+    assert "<h1><bdi>COI &amp; letters</bdi></h1>" in page and "of 11 in the collection" in page
     meta = json.loads(re.findall(r'id="timeline-figure">(.*?)</script>', page, re.S)[0])
     assert meta["layout"]["meta"]["ids"] == [
         "un-coi-dprk-report", "former-officials-letter-to-kerry"

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import functools
 import inspect
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -291,15 +292,85 @@ def out(text: str = "", *, err: bool = False) -> None:
     stream.write(terminal_safe(text) + "\n")
 
 
-def write_output(path: Path, data: bytes, what: str | None = None) -> None:
-    """Write a command's output file whole or not at all, and say so. The note goes to
-    standard error when the file is standard output itself (`-o /dev/stdout`), so that
-    it does not end up inside the output."""
+#: What `-o` takes for standard output, as Unix tools do.
+STDOUT = "-"
+
+
+def lies_inside(path: Path, folder: Path) -> bool:
+    """True when `path` is `folder` or lies below it, once links and `..` are resolved.
+
+    The folders above the target that exist are also compared with `folder` by device
+    and inode, so another spelling of it (a case-insensitive file system, a bind mount)
+    is caught too. Never raises: a name the system cannot resolve is compared as written.
+    """
+    target, root = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    if target == root or root in target.parents:
+        return True
+    try:
+        found = os.stat(folder)
+    except (OSError, ValueError):
+        return False
+    for ancestor in (target, *target.parents):
+        try:
+            seen = os.stat(ancestor)
+        except (OSError, ValueError):
+            continue
+        if (seen.st_dev, seen.st_ino) == (found.st_dev, found.st_ino):
+            return True
+    return False
+
+
+def is_folder(path: Path) -> bool:
+    """`path.is_dir()`, False where the system cannot even look (a name too long)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def names_folder(text: str) -> bool:
+    """True when the text of `-o` ends in a slash, which names a folder."""
+    return text.endswith(("/", os.sep))
+
+
+def refuse_inside(path: Path, events: Path | None, text: str) -> None:
+    """A usage error (exit 2) when an output would land inside the collection."""
+    if events is not None and lies_inside(path, events):
+        from timeline.collection.files import display_path
+
+        raise typer.BadParameter(
+            f"{text!r} is inside the collection {display_path(events)!r}; outputs are "
+            "never written there: name a file beside it",
+            param_hint="'-o'",
+        )
+
+
+def output_file(text: str | None, events: Path | None) -> Path | None:
+    """The file `-o TEXT` names, checked before any work: None for standard output (`-`
+    or no `-o`); a usage error (exit 2) inside the collection or for a folder."""
+    if text is None or text == STDOUT:
+        return None
+    if not text:
+        raise typer.BadParameter("give a file name, or - for standard output", param_hint="'-o'")
+    path = Path(text)
+    refuse_inside(path, events, text)
+    if names_folder(text) or is_folder(path):
+        raise typer.BadParameter(f"{text!r} is a folder; give a file name", param_hint="'-o'")
+    return path
+
+
+def write_output(path: Path | None, data: bytes, what: str | None = None) -> None:
+    """Write a command's output file whole or not at all, and say so; None is standard
+    output (`-o -`), written as `write_data` does with no note. The note goes to standard
+    error when the file is standard output itself (`-o /dev/stdout`), so that it does not
+    end up inside the output."""
+    if path is None:
+        write_data(data.decode("utf-8"))
+        return
+    from timeline.collection.files import display_path
     from timeline.store.atomic import standard_stream, write_atomic  # only to write
 
     write_atomic(path, data)
-    from timeline.collection.files import display_path
-
     note = f"wrote {display_path(path)}" + (f" ({what})" if what else "")
     out(note, err=standard_stream(path) == 1)
 
@@ -338,11 +409,15 @@ def print_problems(
     for problem in kept:
         level = _LEVEL_STYLE[problem.level] if colour else problem.level
         where = place(problem) if place else f"{problem.path}:{problem.line}:{problem.column}"
-        stream.write(
-            f"{terminal_safe(where)}: {level}: {terminal_safe(problem.message)} [{problem.code}]\n"
-        )
+        stream.write(f"{one_line(where)}: {level}: {one_line(problem.message)} [{problem.code}]\n")
     for path, count in sorted(left_out.items()):
-        stream.write(terminal_safe(f"{path}: {count} more problems not shown") + "\n")
+        stream.write(one_line(f"{path}: {count} more problems not shown") + "\n")
+
+
+def one_line(text: str) -> str:
+    """`terminal_safe` text that also keeps to its line: a file name with a newline in it
+    cannot fake a problem line for a program reading them."""
+    return terminal_safe(text).replace("\n", "\\n")
 
 
 def print_json(value: Any) -> None:

@@ -19,6 +19,7 @@ from timeline.cli.app import (
     known_on_state,
     load_checked,
     note_known_on,
+    output_file,
     write_data,
     write_output,
 )
@@ -39,13 +40,12 @@ def export(
         ),
     ],
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "-o",
             "--output",
             metavar="FILE",
-            dir_okay=False,
-            help="Write to FILE (default: standard output).",
+            help="Write to FILE (default, or -: standard output).",
         ),
     ] = None,
     title: Annotated[
@@ -61,6 +61,7 @@ def export(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Export the events as JSON, JSON Lines, CSV, iCalendar or TimelineJS JSON."""
+    path = output_file(output, events)
     known = known_on_state(events, known_on, use_cache=not no_cache)
     day = as_of_day(as_of, known)
     collection, problems = load_checked(
@@ -68,9 +69,9 @@ def export(
     )
     chosen = select(collection.events, filters)
     text = export_events(fmt, chosen, collection, as_of=day, title=title)
-    if output is None:
+    if path is None:
         write_data(text)
     else:
-        write_output(output, text.encode("utf-8"), plural(len(chosen), "event"))
+        write_output(path, text.encode("utf-8"), plural(len(chosen), "event"))
     note_known_on(known, err=True)
     exit_if_errors(collection, problems, known)

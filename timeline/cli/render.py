@@ -20,6 +20,7 @@ from timeline.cli.app import (
     known_on_state,
     load_checked,
     out,
+    output_file,
     write_output,
 )
 from timeline.collection.query import ALL, Filters, select
@@ -32,16 +33,16 @@ _IMAGES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 @filtered
 def render(
     output: Annotated[
-        Path,
+        str,
         typer.Option(
             "-o",
             "--output",
             metavar="FILE",
-            dir_okay=False,
             help="Write to FILE: .html (interactive page), or .png, .svg or .pdf (an image "
-            'through kaleido and Chromium: pip install "timeline[images]").',
+            'through kaleido and Chromium: pip install "timeline[images]"); - for the '
+            "page on standard output.",
         ),
-    ] = Path("timeline.html"),
+    ] = "timeline.html",
     group_by: Annotated[
         Literal["type", "actor", "tag", "status"],
         typer.Option(
@@ -73,10 +74,11 @@ def render(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Draw the interactive timeline as one self-contained HTML file (works offline)."""
-    suffix = output.suffix.lower()
+    path = output_file(output, events)
+    suffix = path.suffix.lower() if path is not None else ".html"
     if suffix not in (".html", ".htm", *_IMAGES):
         raise typer.BadParameter(
-            f"{str(output)!r} must end in .html, .png, .svg or .pdf", param_hint="'-o'"
+            f"{output!r} must end in .html, .png, .svg or .pdf", param_hint="'-o'"
         )
     if replay and suffix in _IMAGES:
         raise typer.BadParameter("--history makes an interactive page: write to .html")
@@ -116,6 +118,6 @@ def render(
             data = page.encode("utf-8")
     if not chosen:
         out("note: no events match the filters; the timeline is empty", err=True)
-    write_output(output, data, plural(len(chosen), "event"))
+    write_output(path, data, plural(len(chosen), "event"))
     if known is not None:
         exit_if_errors(collection, problems, known)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from timeline.cli.app import app, write_output
+from timeline.cli.app import app, output_file, write_output
 from timeline.views.schema import actors_file_schema, event_file_schema, schema_text
 
 
@@ -17,19 +17,28 @@ def schema(
         bool, typer.Option("--actors", help="The schema of actors.yaml instead of event files.")
     ] = False,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "-o",
             "--output",
             metavar="FILE",
-            dir_okay=False,
-            help="Write the schema to FILE (default: standard output).",
+            help="Write the schema to FILE (default, or -: standard output); never "
+            "inside the collection (use > there).",
         ),
     ] = None,
+    events: Annotated[
+        Path,
+        typer.Option(
+            "--events",
+            help="The collection folder, which -o never writes into.",
+            show_default=True,
+        ),
+    ] = Path("events"),
 ) -> None:
     """Print the JSON Schema of an event file, for editors' completion and checks."""
+    path = output_file(output, events)
     text = schema_text(actors_file_schema() if actors else event_file_schema())
-    if output is None:
+    if path is None:
         typer.echo(text, nl=False)
         return
-    write_output(output, text.encode("utf-8"))
+    write_output(path, text.encode("utf-8"))

@@ -142,10 +142,29 @@ CODES: dict[str, Code] = {
             "swap the two dates; keep updates oldest first",
         ),
         Code(
+            "url-characters",
+            "error",
+            "a source `url` with a space, a line break or another control or invisible "
+            "character (`\\r\\n`, NUL, tab, ESC, U+202E)",
+            "write the link on one line; a space as `%20`",
+        ),
+        Code(
             "url-scheme",
             "error",
             "a source `url` that is not `http` or `https` (`javascript:`, `ftp:`)",
             "give the web address",
+        ),
+        Code(
+            "url-host",
+            "error",
+            "a source `url` with no host (`https://:80`, `https:///page`)",
+            "write the whole link, site included",
+        ),
+        Code(
+            "url-port",
+            "error",
+            "a source `url` whose port is not a number from 1 to 65535 (`https://e.org:99999`)",
+            "fix the port or leave it out",
         ),
         Code(
             "invalid-source",

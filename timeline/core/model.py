@@ -8,7 +8,6 @@ import unicodedata
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, Self
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -26,6 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from timeline.core import vocabulary
 from timeline.core.dates import DateError, DateSpan, parse_date, parse_day
+from timeline.core.urls import url_problem
 from timeline.core.vocabulary import ActorKind, EventType, Relation, Role, Status
 
 # The word lists live in `vocabulary` (light to import, for the command line); they are
@@ -36,16 +36,25 @@ RELATIONS = vocabulary.RELATIONS
 ROLES = vocabulary.ROLES
 STATUSES = vocabulary.STATUSES
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
-_SLUG = re.compile(SLUG_PATTERN)
-_WIKIDATA = re.compile(r"^Q[0-9]+$")
-_COUNTRY_SHAPE = re.compile(r"^[A-Za-z]{2,3}$")
+# Python patterns are used with `fullmatch` only: `$` would also match before a final
+# newline, and `"id\n"` would pass for a slug. SLUG_PATTERN is the JSON Schema's
+# (ECMA-262, where `$` ends the text).
+_SLUG_BODY = r"[a-z0-9][a-z0-9-]{0,99}"
+SLUG_PATTERN = rf"^{_SLUG_BODY}$"
+_SLUG = re.compile(_SLUG_BODY)
+_WIKIDATA = re.compile(r"Q[0-9]+")
+_COUNTRY_SHAPE = re.compile(r"[A-Za-z]{2,3}")
+
+
+def is_slug(value: str) -> bool:
+    """True when the whole of `value` is a slug: lowercase letters, digits and hyphens."""
+    return _SLUG.fullmatch(value) is not None
 
 
 def _slug(value: str) -> str:
-    if not _SLUG.match(value):
+    if not is_slug(value):
         hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:100]
-        suggestion = f", e.g. {hint!r}" if hint and _SLUG.match(hint) else ""
+        suggestion = f", e.g. {hint!r}" if hint and is_slug(hint) else ""
         raise PydanticCustomError(
             "invalid-slug",
             "{value} is not a valid id: use lowercase letters, digits and hyphens{suggestion}",
@@ -99,7 +108,7 @@ def _country(value: str) -> str:
     codes = country_codes()
     if value in codes:
         return value
-    if _COUNTRY_SHAPE.match(value) and value.upper() in codes:
+    if _COUNTRY_SHAPE.fullmatch(value) and value.upper() in codes:
         raise PydanticCustomError(
             "invalid-country",
             "{value} is not an ISO 3166-1 code; write it in capitals: {upper}",
@@ -113,14 +122,11 @@ def _country(value: str) -> str:
 
 
 def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise PydanticCustomError(
-            "url-scheme",
-            "{value} is not an http or https address; write a full link like "
-            "'https://example.org/page'",
-            {"value": repr(value)},
-        )
+    problem = url_problem(value)
+    if problem is not None:
+        code, message = problem
+        # The message holds user text: passed as a value, never as the template.
+        raise PydanticCustomError(code, "{message}", {"message": message})
     return value
 
 
@@ -349,7 +355,7 @@ class Actor(Placed):
 
 
 def _wikidata(value: str) -> str:
-    if not _WIKIDATA.match(value):
+    if not _WIKIDATA.fullmatch(value):
         raise PydanticCustomError(
             "invalid-value",
             "{value} is not a Wikidata item id; write it like 'Q30'",

@@ -142,8 +142,22 @@ def period_of(kind: str, day: date) -> Period:
     if kind == "week":
         year, week, weekday = day.isocalendar()
         first = day - timedelta(days=weekday - 1)
-        return Period(f"{year:04d}-W{week:02d}", "week", first, first + timedelta(days=6))
+        # The calendar ends on Friday 9999-12-31: the last week is cut short there.
+        last = first + timedelta(days=6) if first <= date.max - timedelta(days=6) else date.max
+        return Period(f"{year:04d}-W{week:02d}", "week", first, last)
     raise ValueError(f"no period kind {kind!r}; use one of {', '.join(EVERY_KINDS)}")
+
+
+def count_periods(kind: str, first: date, last: date) -> int:
+    """How many periods of `kind` `periods_covering` would give, counted without making
+    them (a weekly series over the whole calendar has half a million)."""
+    start, end = period_of(kind, first), period_of(kind, last)
+    if kind == "week":
+        return (end.first - start.first).days // 7 + 1
+    months = (end.first.year - start.first.year) * 12 + end.first.month - start.first.month
+    if kind == "year":
+        return end.first.year - start.first.year + 1
+    return months // (3 if kind == "quarter" else 1) + 1
 
 
 def periods_covering(kind: str, first: date, last: date) -> list[Period]:
@@ -152,7 +166,7 @@ def periods_covering(kind: str, first: date, last: date) -> list[Period]:
     period = period_of(kind, first)
     while period.first <= last:
         found.append(period)
-        if period.last >= date.max - timedelta(days=7):
+        if period.last == date.max:  # the calendar's last period: there is no day after
             break
         period = period_of(kind, period.last + timedelta(days=1))
     return found

@@ -23,7 +23,8 @@ class WriteError(TimelineError):
     """A file could not be written; nothing was changed. The message says what to do."""
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make the names in `folder` durable (best effort: some systems cannot)."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:  # some file systems do not let a folder be opened
@@ -53,16 +54,19 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
     `overwrite`, linked to it, which fails if it exists), and the folder is fsynced.
     On any failure the temporary is removed and WriteError is raised.
     """
-    if overwrite:
-        stream = standard_stream(path)
-        if stream is not None:  # `-o /dev/stdout` into a file: write where the shell points
-            return _write_fd(stream, data, path)
-        if _is_device(path):
-            return _write_device(path, data)
-        # A link is followed, not replaced: the file it names is written (whole, as any).
-        if path.is_symlink():
-            path = Path(os.path.realpath(path))
-    made = _missing_folders(path)
+    try:
+        if overwrite:
+            stream = standard_stream(path)
+            if stream is not None:  # `-o /dev/stdout` into a file: write where the shell points
+                return _write_fd(stream, data, path)
+            if _is_device(path):
+                return _write_device(path, data)
+            # A link is followed, not replaced: the file it names is written (whole, as any).
+            if path.is_symlink():
+                path = Path(os.path.realpath(path))
+        made = missing_folders(path)
+    except (OSError, ValueError) as error:  # a name too long even to look at, a NUL in it
+        raise WriteError(explain(error, path)) from None
     try:
         return _write_through_temporary(path, data, overwrite)
     except WriteError:
@@ -76,9 +80,11 @@ def _write_through_temporary(path: Path, data: bytes, overwrite: bool) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # The name is cut so that a target of up to 255 bytes still has a temporary.
+        prefix = f".{path.name[:200]}."
+        fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     except OSError as error:
-        raise WriteError(_explain(error, path)) from None
+        raise WriteError(explain(error, path)) from None
     temp = Path(temp_name)
     try:
         try:
@@ -100,12 +106,12 @@ def _write_through_temporary(path: Path, data: bytes, overwrite: bool) -> Path:
     except OSError as error:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise WriteError(_explain(error, path)) from None
+        raise WriteError(explain(error, path)) from None
     if not overwrite:
         # The file is in place now; a temporary left behind is skipped by the loader.
         with contextlib.suppress(OSError):
             temp.unlink()
-    _fsync_folder(folder)
+    fsync_folder(folder)
     return path
 
 
@@ -138,7 +144,7 @@ def _write_fd(fd: int, data: bytes, path: Path) -> Path:
     try:
         _write_all(fd, data)
     except OSError as error:
-        raise WriteError(_explain(error, path)) from None
+        raise WriteError(explain(error, path)) from None
     return path
 
 
@@ -151,7 +157,7 @@ def _write_device(path: Path, data: bytes) -> Path:
         finally:
             os.close(fd)
     except OSError as error:
-        raise WriteError(_explain(error, path)) from None
+        raise WriteError(explain(error, path)) from None
     return path
 
 
@@ -159,10 +165,11 @@ def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o7777
     except OSError:
-        return 0o666 & ~_umask()
+        return 0o666 & ~umask()
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's umask (the bits new files and folders do not get)."""
     mask = os.umask(0o022)  # the only way to read the umask is to set it
     os.umask(mask)
     return mask
@@ -171,10 +178,10 @@ def _umask() -> int:
 def remove_file(path: Path) -> None:
     """Remove a file and make the removal durable (the folder is fsynced)."""
     path.unlink()
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
-def _missing_folders(path: Path) -> list[Path]:
+def missing_folders(path: Path) -> list[Path]:
     """The folders above `path` that do not exist yet, deepest first."""
     missing = []
     folder = path.parent
@@ -194,7 +201,7 @@ def write_new_files(files: Sequence[tuple[Path, bytes]]) -> list[Path]:
     created: list[Path] = []
     try:
         for path, data in files:
-            created.extend(folder for folder in _missing_folders(path) if folder not in created)
+            created.extend(folder for folder in missing_folders(path) if folder not in created)
             written.append(write_atomic(path, data, overwrite=False))
     except WriteError as error:
         left = _roll_back(written, created)
@@ -246,7 +253,11 @@ def collection_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
         lock.release()
 
 
-def _explain(error: OSError, path: Path) -> str:
+def explain(error: OSError | ValueError, path: Path) -> str:
+    """The one line a failed write of `path` is reported with: what, why, what to do."""
+    # os functions raise ValueError for one thing only: a NUL in the name
+    if isinstance(error, ValueError):
+        return f"cannot write {str(path)!r} ({error}); nothing was written"
     reason = error.strerror or str(error)
     if error.errno == errno.ENOSPC:
         reason += ": free some space"

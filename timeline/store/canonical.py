@@ -120,8 +120,9 @@ def _pruned(value: Any) -> Any:
 
 
 def _date_value(text: str) -> Any:
-    """The event date as written: a year stays a number, a day a date, the rest text."""
-    if text.isdigit():
+    """The event date as written: a year stays a number, a day a date, the rest text. A
+    year before 1000 stays text: as a number, `0001` would be written and read as `1`."""
+    if text.isdigit() and not text.startswith("0"):
         return int(text)
     try:
         return date.fromisoformat(text) if len(text) == 10 else text

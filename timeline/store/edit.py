@@ -33,11 +33,10 @@ from timeline.collection.loading import merge_results
 from timeline.collection.reading import FileResult, read_bytes
 from timeline.collection.yamlread import compose_documents
 from timeline.core.errors import TimelineError
-from timeline.core.model import SLUG_PATTERN, Event, Update
+from timeline.core.model import Event, Update, is_slug
 from timeline.core.problems import Problem
 from timeline.store.canonical import dump_yaml, event_yaml, update_record
 
-_SLUG = re.compile(SLUG_PATTERN)
 _BOM = "\ufeff"
 
 
@@ -63,7 +62,7 @@ def event_path(root: Path, event: Event) -> Path:
     Raises EditError unless the id is a slug and the path stays inside `root`: an id
     only becomes a file name once it cannot climb out of the collection.
     """
-    if not _SLUG.match(event.id):
+    if not is_slug(event.id):
         raise EditError(f"the id {event.id!r} is not a slug; it cannot name a file")
     path = root / f"{event.date.start.year:04d}" / f"{event.id}.yaml"
     if not path.resolve().is_relative_to(root.resolve()):

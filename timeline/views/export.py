@@ -14,11 +14,11 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
-from urllib.parse import urlsplit
 
 from timeline.collection.collection import Collection
 from timeline.core.dates import day_label, parse_date
 from timeline.core.model import Event, Source
+from timeline.core.urls import web_url
 from timeline.core.words import plural
 from timeline.views.describe import actor_label, location_label, source_label
 
@@ -90,10 +90,8 @@ def export_csv(events: Sequence[Event], collection: Collection) -> str:
 
 
 def _web_url(url: str | None) -> str | None:
-    """The url if it is an http(s) link (the model checks this; exports check again)."""
-    if url and urlsplit(url).scheme.lower() in ("http", "https"):
-        return url
-    return None
+    """The url if it is a web link (the model checks this; exports check again)."""
+    return web_url(url)
 
 
 def _sources_with_links(event: Event) -> list[Source]:
@@ -140,6 +138,7 @@ def export_ics(
     DTEND is exclusive (the day after the last day); an open-ended event is its first day.
     A window (`[A..B]`) is an all-day event over the whole window, free time (TRANSP), and
     TENTATIVE while planned, since its day is not fixed; its description says so.
+    An event that ends on 9999-12-31 has a DURATION instead, as there is no day after.
     UIDs are `<id>@timeline`, so a subscribed calendar updates events instead of doubling
     them; SEQUENCE counts the record's updates.
     """
@@ -162,7 +161,10 @@ def export_ics(
         stamp = revision_day(event, as_of)
         item.add("dtstamp", datetime(stamp.year, stamp.month, stamp.day, tzinfo=UTC))
         item.add("dtstart", span.start)
-        item.add("dtend", last + timedelta(days=1))
+        if last < date.max:
+            item.add("dtend", last + timedelta(days=1))
+        else:  # no day after 9999-12-31 to end on: the same span as a length (RFC 5545)
+            item.add("duration", last - span.start + timedelta(days=1))
         item.add("summary", event.title)
         status = ICS_STATUS[event.status]
         if span.is_window and event.status in ("proposed", "scheduled"):

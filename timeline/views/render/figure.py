@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from timeline.collection.collection import Collection
 from timeline.core.memory import collector_paused
 from timeline.core.model import Actor, Event
+from timeline.core.urls import web_url
 from timeline.views.describe import location_label
 from timeline.views.render.density import (
     DENSITY_ABOVE,
@@ -78,6 +79,16 @@ __all__ = [
 
 # The shaded future reaches this far past the view, so panning right keeps it shaded.
 _FAR = 20 * 366 * DAY_MS
+# plotly.js falls back to showing the year 2000 when a date axis is asked to reach 31 Dec
+# 9999 (its last drawable instant is just before): ranges are kept inside this.
+_CALENDAR = (day_ms(date.min), day_ms(date.max) - 1)
+
+
+def _drawable(start: int, end: int) -> list[int]:
+    """An x range (ms) kept to what plotly.js draws."""
+    return [max(start, _CALENDAR[0]), min(end, _CALENDAR[1])]
+
+
 HEIGHT_CAP = 2000
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
@@ -137,11 +148,11 @@ def timeline_plot(
         )
         for g in glyphs
     }
-    as_of_ms = day_ms(as_of) + DAY_MS // 2
+    as_of_ms = min(day_ms(as_of) + DAY_MS // 2, _CALENDAR[1])
     first = min([g.start for g in glyphs] + [as_of_ms])
     last = max([g.end for g in glyphs] + [as_of_ms])
     pad = max((last - first) // 25, 3 * DAY_MS)
-    x_range = [first - pad, last + pad]
+    x_range = _drawable(first - pad, last + pad)
     traces = _traces(glyphs, events, status_counts(events), hover, group_by)
     lane_names, tick_rows, tick_text, left = _labels(glyphs, lanes, labelled, group_by, actors)
     shapes, annotations, buttons = _marks(as_of, as_of_ms, x_range, lanes, lane_names, labelled)
@@ -177,11 +188,11 @@ def density_plot(
     table = event_table(events, actors, _first_url, lambda: collection.event_index, location_label)
     packed = pack_table_soon(table) if pack else None
     spans = event_spans(table, group_by, as_of)
-    as_of_ms = day_ms(as_of) + DAY_MS // 2
+    as_of_ms = min(day_ms(as_of) + DAY_MS // 2, _CALENDAR[1])
     first = min([*spans.starts, as_of_ms])
     last = max([*spans.ends, as_of_ms])
     pad = max((last - first) // 25, 3 * DAY_MS)
-    x_range = [first - pad, last + pad]
+    x_range = _drawable(first - pad, last + pad)
     counts = status_counts_of(table)
     unit = bin_unit(x_range[0], x_range[1])
     edges = bin_edges(x_range[0], x_range[1], unit)
@@ -367,8 +378,8 @@ def _marks(
     windows = [("1m", 30), ("6m", 182), ("1y", 365)]
     buttons = [
         {"label": label, "method": "relayout",
-         "args": [{"xaxis.range": [as_of_ms - days * DAY_MS * 2 // 3,
-                                   as_of_ms + days * DAY_MS // 3]}]}
+         "args": [{"xaxis.range": _drawable(as_of_ms - days * DAY_MS * 2 // 3,
+                                            as_of_ms + days * DAY_MS // 3)}]}
         for label, days in windows
     ] + [{"label": "all", "method": "relayout", "args": [{"xaxis.range": x_range}]}]  # fmt: skip
     return shapes, annotations, buttons
@@ -387,7 +398,7 @@ def _span(glyphs: list[Glyph], as_of: date) -> str:
 
 def _first_url(event: Event) -> str | None:
     for source in event.sources:
-        if source.url and source.url.lower().startswith(("http://", "https://")):
+        if web_url(source.url):
             return source.url
     return None
 

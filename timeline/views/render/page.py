@@ -28,8 +28,10 @@ from markupsafe import Markup
 
 from timeline.core.errors import TimelineError
 from timeline.core.words import noun
+from timeline.views.direction import balance_direction
+from timeline.views.policy import CONTENT_SECURITY_POLICY, REFERRER_POLICY
 
-_DIV_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_DIV_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 _CDN = "https://cdn.plot.ly/plotly-{version}.min.js"
 
 # Runs after plotly.js: draws the figure read from its JSON block, and opens an event's
@@ -238,7 +240,7 @@ def figure_div(
     (`timeline_plot`), carried packed beside the figure, or that table being packed
     (`pack_table_soon`, `Plot.packed`).
     """
-    if not _DIV_ID.match(div_id):
+    if not _DIV_ID.fullmatch(div_id):
         raise ValueError(f"div_id {div_id!r} must be letters, digits, '-' or '_'")
     packed = pack_table_soon(table) if isinstance(table, dict) else table
     overview = _overview(fig)
@@ -312,7 +314,9 @@ def page_html(
     """The whole page: header, search box, the figure and plotly.js, in one file; with
     `known_on` (the day, and the commit read), the header names the commit."""
     html: str = _template().render(
-        title=title,
+        csp=Markup(CONTENT_SECURITY_POLICY),
+        referrer=REFERRER_POLICY,
+        title=balance_direction(title),
         shown=shown,
         total=total,
         span=span,

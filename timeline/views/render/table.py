@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from timeline.core.model import Actor, Event
+from timeline.views.direction import isolate
 from timeline.views.render.layout import _EPOCH, STATUS_ORDER
 
 # One character per event for small codes: status index, date flags.
@@ -77,7 +78,7 @@ def event_table(
         numbers.setdefault(event.id, number)
         if event.related:
             linked.append((number, event))
-        titles.append(event.title)
+        titles.append(isolate(event.title))  # shown as plain text: isolated as in text.py
         span = event.date
         labels.append(span.label)
         known = dates.get(span.text)
@@ -113,7 +114,7 @@ def event_table(
             found = place_keys.get(key)
             if found is None:
                 label = location(event) or place.name
-                found = place_keys[key] = places.setdefault(label, len(places))
+                found = place_keys[key] = places.setdefault(isolate(label), len(places))
             place_column.append(found)
         sources = event.sources
         if sources:
@@ -121,7 +122,7 @@ def event_table(
             url = source.url
             urls.append(url if url and url.startswith("https://") else first_url(event))
             name = source.publisher or source.title or source.url or ""
-            source_column.append(publishers.setdefault(name, len(publishers)))
+            source_column.append(publishers.setdefault(isolate(name), len(publishers)))
             published = source.published
             source_days.append(-1 if published is None else published.toordinal() - epoch)
         else:
@@ -132,7 +133,9 @@ def event_table(
     for actor_id in people:
         known_actor = actors.get(actor_id)
         names.append(
-            [actor_id, known_actor.name, *known_actor.aliases] if known_actor else [actor_id]
+            [actor_id, isolate(known_actor.name), *known_actor.aliases]
+            if known_actor
+            else [actor_id]
         )
     return {
         "titles": titles,
@@ -175,7 +178,7 @@ def _related(
             target = numbers.get(link.event)
             if target is None:
                 other = index().get(link.event)
-                name = other.title if other is not None else link.event
+                name = isolate(other.title) if other is not None else link.event
                 target = -1 - outside.setdefault(name, len(outside))
             row += (relations.setdefault(link.relation, len(relations)), target)
     return {"related": rows, "relationNames": list(relations), "relatedNames": list(outside)}

@@ -15,14 +15,17 @@ from datetime import date
 from timeline.core.dates import day_label, month_abbr
 from timeline.core.model import Actor, Event
 from timeline.views.describe import location_label
+from timeline.views.direction import isolate
 
 _HOVER_WIDTH = 64
 
 
 def escape(text: str) -> str:
-    """`&`, `<` and `>` as entities. Quotes stay: outside a tag they are harmless, and
-    Plotly's renderer does not decode `&quot;`, so it would show."""
-    return html.escape(text, quote=False)
+    """`&`, `<` and `>` as entities, and right-to-left text and direction controls
+    isolated (`isolate`), so that no user string reorders the line it is shown in.
+    Quotes stay: outside a tag they are harmless, and Plotly's renderer does not decode
+    `&quot;`, so it would show."""
+    return html.escape(isolate(text), quote=False)
 
 
 _MAX_ACTORS = 8
@@ -159,7 +162,7 @@ def search_text(event: Event, actors: Mapping[str, Actor]) -> str:
         words.append(ref.actor)
         if actor is not None:
             words += [actor.name, *actor.aliases]
-    return escape(" ".join(words).lower())
+    return html.escape(" ".join(words).lower(), quote=False)
 
 
 def status_counts(events: Sequence[Event]) -> Counter[str]:

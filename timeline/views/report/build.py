@@ -17,7 +17,7 @@ from datetime import date
 
 from timeline.collection.collection import Collection
 from timeline.collection.query import Filters, select
-from timeline.core.dates import day_label, month_abbr, parse_date
+from timeline.core.dates import DateSpan, day_label, month_abbr, parse_date
 from timeline.core.model import EVENT_TYPES, ROLES, STATUSES, Event, Source
 from timeline.core.periods import Period, periods_covering, range_period
 from timeline.core.problems import Problem
@@ -46,6 +46,14 @@ from timeline.views.report.model import (
 #: How many actors "Who" lists.
 TOP_ACTORS = 10
 _PLANNED = ("proposed", "scheduled")
+
+
+def known_overlap(span: DateSpan, first: date, last: date, as_of: date) -> bool:
+    """True when the span shares a day with `first`..`last` as known on `as_of`: an open
+    end (`A/..`) runs only to the as-of day (or to its start, when that is later), since
+    what lies beyond it was not known then."""
+    end = span.end if span.end is not None else max(span.start, as_of)
+    return span.start <= last and end >= first
 
 
 def period_info(period: Period) -> PeriodInfo:
@@ -154,8 +162,12 @@ def _who(events: Sequence[Event], collection: Collection) -> list[WhoItem]:
     return items[:TOP_ACTORS]
 
 
-def _threads(events: Sequence[Event], period: Period) -> list[Thread]:
+def _threads(events: Sequence[Event], period: Period, as_of: date) -> list[Thread]:
     """Connected components over `related` links (either direction) touching the period."""
+
+    def in_period(event: Event) -> bool:
+        return known_overlap(event.date, period.first, period.last, as_of)
+
     index = {event.id: event for event in events}
     parent = {event_id: event_id for event_id in index}
 
@@ -174,7 +186,7 @@ def _threads(events: Sequence[Event], period: Period) -> list[Thread]:
         groups[root(event.id)].append(event)
     threads = []
     for members in groups.values():
-        touching = [e for e in members if e.date.overlaps(period.first, period.last)]
+        touching = [e for e in members if in_period(e)]
         if len(members) < 2 or not touching:
             continue
         members.sort(key=Event.sort_key)
@@ -184,7 +196,7 @@ def _threads(events: Sequence[Event], period: Period) -> list[Thread]:
                 label=event.date.label,
                 title=event.title,
                 status=event.status,
-                in_period=event.date.overlaps(period.first, period.last),
+                in_period=in_period(event),
                 links=[
                     ThreadLink(link.relation, link.event, index[link.event].title)
                     for link in event.related
@@ -279,7 +291,9 @@ def _activity_unit(period: Period) -> str:
     return "month" if period.days <= 731 else "year"
 
 
-def _activity(events: Sequence[Event], period: Period) -> tuple[str, list[ActivityBar]]:
+def _activity(
+    events: Sequence[Event], period: Period, as_of: date
+) -> tuple[str, list[ActivityBar]]:
     """How many events are under way in each day, week, month or year of the period.
 
     An event known only by a window (`[A..B]`) takes place on a day in it, not on every
@@ -304,7 +318,7 @@ def _activity(events: Sequence[Event], period: Period) -> tuple[str, list[Activi
         opened = sum(1 for start in windows if start <= last and (start >= first or not bars))
         bars.append(ActivityBar(
             bucket.name, label, first.isoformat(), last.isoformat(),
-            sum(1 for span in spans if span.overlaps(first, last)) + opened, opened,
+            sum(1 for span in spans if known_overlap(span, first, last, as_of)) + opened, opened,
         ))  # fmt: skip
     return unit, bars
 
@@ -355,13 +369,13 @@ def build_report(
     horizon = following.last
     # Never mention what lies wholly after the next period: the report reads as of its day.
     known = [e for e in select(collection.events, filters) if e.date.start <= horizon]
-    happened = [e for e in known if e.date.overlaps(period.first, period.last)]
-    before = [e for e in known if e.date.overlaps(previous.first, previous.last)]
+    happened = [e for e in known if known_overlap(e.date, period.first, period.last, as_of)]
+    before = [e for e in known if known_overlap(e.date, previous.first, previous.last, as_of)]
     planned = [e for e in known if e.status in _PLANNED]
     coming_up = [e for e in planned if e.date.end is None or e.date.end >= as_of]
     overdue = [e for e in planned if e.date.end is not None and e.date.end < as_of]
     mentioned = {e.id for e in (*happened, *coming_up, *overdue)}
-    unit, activity = _activity(happened, period)
+    unit, activity = _activity(happened, period, as_of)
     return Report(
         format=REPORT_FORMAT,
         period=period_info(period),
@@ -380,7 +394,7 @@ def build_report(
         coming_up=[event_item(e, collection, period) for e in coming_up],
         overdue=[event_item(e, collection, period) for e in overdue],
         who=_who(happened, collection),
-        threads=_threads(known, period),
+        threads=_threads(known, period, as_of),
         quality=_quality([e for e in known if e.id in mentioned], problems, collection.events),
         activity_unit=unit,
         activity=activity,

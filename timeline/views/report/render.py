@@ -10,13 +10,17 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Literal, get_args
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from timeline.collection.collection import Collection
 from timeline.core.model import Event
+from timeline.core.urls import web_url
 from timeline.core.words import noun
+from timeline.views.direction import balance_direction, bdi
+from timeline.views.policy import CONTENT_SECURITY_POLICY, REFERRER_POLICY
 from timeline.views.report.model import Count, Report
 
 Format = Literal["md", "html", "json"]
@@ -30,13 +34,17 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 
 
 def md_text(value: object) -> str:
-    """User text as one line of inert Markdown: safe in a paragraph, heading or table cell."""
-    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), _LINE_BREAKS.sub(" ", str(value)))
+    """User text as one line of inert Markdown: safe in a paragraph, heading or table cell,
+    its direction controls closed so that none reorders the rest of the line."""
+    one_line = balance_direction(_LINE_BREAKS.sub(" ", str(value)))
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), one_line)
 
 
 def md_block(value: object) -> str:
-    """Multi-line user text as inert Markdown paragraphs (line breaks kept)."""
-    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Multi-line user text as inert Markdown paragraphs (line breaks kept, direction
+    controls closed on each line)."""
+    text = balance_direction(str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
     return "\n".join(_MD_SPECIAL.sub(lambda m: "\\" + m.group(0), line) for line in lines)
 
 
@@ -47,7 +55,7 @@ def text_blocks(value: object) -> list[tuple[str, list[str]]]:
     """Summary text as `("p", [paragraph])` and `("ul", [items])` blocks: hard-wrapped lines
     are joined again, and a paragraph of `- ` lines becomes a list (for HTML)."""
     blocks: list[tuple[str, list[str]]] = []
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = balance_direction(str(value).replace("\r\n", "\n").replace("\r", "\n"))
     for paragraph in re.split(r"\n\s*\n", text.strip()):
         lines = paragraph.split("\n")
         if _LIST_ITEM.match(lines[0]):
@@ -64,10 +72,8 @@ def text_blocks(value: object) -> list[tuple[str, list[str]]]:
 
 
 def http_url(value: object) -> str | None:
-    """The URL when it is http or https (only those become links), else None."""
-    text = str(value or "")
-    parts = urlsplit(text)
-    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    """The URL when it is a web address (only those become links), else None."""
+    return web_url(value)
 
 
 def md_url(value: object) -> str:
@@ -91,9 +97,11 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=md_text, md_block=md_block, md_url=md_url, signed=signed, blocks=text_blocks
+        md=md_text, md_block=md_block, md_url=md_url, signed=signed, blocks=text_blocks, bdi=bdi
     )
-    env.globals.update(http_url=http_url, noun=noun)
+    env.globals.update(
+        http_url=http_url, noun=noun, csp=Markup(CONTENT_SECURITY_POLICY), referrer=REFERRER_POLICY
+    )
     return env
 
 
