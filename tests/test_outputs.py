@@ -94,7 +94,7 @@ def test_dash_is_standard_output(cli: Cli, seeded: Path, command: str) -> None:
     elif command == "report":
         assert result.stdout.startswith("# September 2014: timeline report\n")
     elif command == "export":
-        assert result.stdout.startswith("id,title,start,")
+        assert result.stdout.startswith("id,title,")
     else:
         assert json.loads(result.stdout)["$schema"]
     assert "wrote" not in result.stdout

@@ -28,7 +28,7 @@ from timeline.core.dates import DateError, parse_day
 from timeline.core.errors import TimelineError
 
 _SUFFIXES = (".yaml", ".yml")
-_DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DAY_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Settings for every git command run: no pager, no network, no locks, plain paths, and
 #: none of the user's settings that would change the output read here (signatures,
 #: colours, following one file's renames, rename detection, the root commit's diff).
@@ -112,7 +112,7 @@ def is_record_file(below: str) -> bool:
 
 def day_of_spec(spec: str) -> date | None:
     """The day a `--known-on` or `diff` argument names, or None when it names a revision."""
-    if not _DAY_SHAPE.match(spec):
+    if not _DAY_SHAPE.fullmatch(spec):
         return None
     try:
         return parse_day(spec)
