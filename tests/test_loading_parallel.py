@@ -12,6 +12,7 @@ import pytest
 from helpers import SEED, build_tree, collection_snapshot, event_yaml
 
 import timeline.collection.codec
+import timeline.collection.files
 import timeline.collection.loading
 import timeline.collection.reading
 import timeline.core.memory
@@ -50,7 +51,8 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     })  # fmt: skip
     build_tree(root, {"big.yaml": "# " + "x" * 12000 + "\n" + event_yaml("big")})
     # big.yaml is too large; every seed file (actors.yaml is the largest) is not
-    monkeypatch.setattr(timeline.collection.reading, "MAX_FILE_BYTES", 10000)
+    for module in (timeline.collection.files, timeline.collection.reading):
+        monkeypatch.setattr(module, "MAX_FILE_BYTES", 10000)
     monkeypatch.setattr(timeline.collection.loading, "PARALLEL_MIN_FILES", 1)
     monkeypatch.chdir(tmp_path)
     return root

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from timeline.cli.app import AsOfOpt, EventsOpt, app, as_of_day, fail, out, print_problems
-from timeline.collection.files import MAX_FILE_BYTES, display_path
+from timeline.collection.files import MAX_FILE_BYTES, NotAFile, TooLarge, display_path, read_limited
 from timeline.collection.pipeline import load_collection
 from timeline.collection.reading import FileResult, read_bytes
 from timeline.core.problems import has_errors
@@ -18,6 +18,7 @@ from timeline.store.atomic import collection_lock, write_new_files
 from timeline.store.edit import check_change, plan_new_files
 
 STDIN = "-"
+_TOO_LARGE = f"larger than {MAX_FILE_BYTES:,} bytes; add fewer events at a time"
 
 
 def _read_input(source: str, events: Path) -> tuple[bytes, str]:
@@ -37,7 +38,11 @@ def _read_input(source: str, events: Path) -> tuple[bytes, str]:
             "it (e.g. draft.yaml) and add them from there"
         )
     try:
-        return path.read_bytes(), display_path(path)
+        return read_limited(path)[0], display_path(path)
+    except TooLarge:
+        fail(f"{display_path(path)} is {_TOO_LARGE}")
+    except NotAFile as error:  # it was swapped since it was checked above
+        fail(f"{source!r} is {error.kind}, not a file; give a YAML file of new events", 2)
     except OSError as error:
         fail(f"cannot read {source!r} ({error.strerror}); check its permissions")
 
@@ -63,7 +68,7 @@ def add(
     day = as_of_day(as_of)
     data, display = _read_input(source, events)
     if len(data) > MAX_FILE_BYTES:
-        fail(f"{display} is larger than {MAX_FILE_BYTES:,} bytes; add fewer events at a time")
+        fail(f"{display} is {_TOO_LARGE}")
     added = read_bytes(data, display)
     if not added.events and not added.problems:
         fail(f"{display} holds no events; start one with 'timeline new > draft.yaml'")

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import inspect
 import os
+import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -83,14 +84,32 @@ def day_option(value: str | None) -> date | None:
         raise typer.BadParameter(f"{error.message}; write a day as YYYY-MM-DD") from None
 
 
+def events_folder(value: str) -> Path:
+    """The `--events` folder; anything but an existing folder (a file, a device, a FIFO,
+    an empty path) is a usage error naming it and the fix."""
+    from timeline.collection.files import display_path, file_kind
+
+    fix = "give the collection folder, e.g. --events events"
+    if not value:
+        raise typer.BadParameter(f"an empty path names no folder; {fix}")
+    path = Path(value)
+    shown = display_path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise typer.BadParameter(f"cannot use '{shown}' ({error.strerror}); {fix}") from None
+    if not stat.S_ISDIR(mode):
+        raise typer.BadParameter(f"'{shown}' is {file_kind(mode)}, not a folder; {fix}")
+    return path
+
+
 EventsOpt = Annotated[
     Path,
     typer.Option(
         "--events",
         help="The collection folder.",
-        file_okay=False,
-        dir_okay=True,
-        exists=True,
+        metavar="DIR",
+        parser=events_folder,
         show_default=True,
     ),
 ]

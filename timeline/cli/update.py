@@ -20,6 +20,7 @@ from timeline.cli.app import (
     out,
     print_problems,
 )
+from timeline.collection.files import path_of
 from timeline.collection.pipeline import check_collection
 from timeline.collection.reading import read_bytes
 from timeline.core.dates import DateError, DateSpan, parse_date
@@ -149,7 +150,7 @@ def _update(
             f"--on {day.isoformat()} is before {event_id!r}'s last update "
             f"({event.updates[-1].date.isoformat()}); updates are kept oldest first"
         )
-    path = Path(event.path)
+    path = path_of(event.path)  # the path as shown leads back to the file, whatever its name
     data = read_record_file(path, event.path)
     if span is not None:
         from timeline.store.redate import redate_file

@@ -35,9 +35,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from timeline import FORMAT_VERSION, __version__
+from timeline.collection.files import NotAFile, TooLarge, read_limited
 from timeline.core.problems import Problem
 
 if TYPE_CHECKING:  # the records' code builds the models: imported only where records are
@@ -96,6 +98,11 @@ def _replace_file(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _key(path: Path) -> bytes:
+    """What the pack knows a file by: its absolute path, as the bytes the system has."""
+    return os.fsencode(os.path.abspath(path))
 
 
 def identity(stat: os.stat_result) -> Identity:
@@ -176,7 +183,7 @@ class ContentCache:
 
     def __init__(self, root: Path, folder: Path | None = None) -> None:
         folder = folder if folder is not None else default_cache_dir()
-        name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=_DIGEST).hexdigest()
+        name = hashlib.blake2b(os.fsencode(root.resolve()), digest_size=_DIGEST).hexdigest()
         self.path = folder / f"{name}.pack"
         # The last checks' result: small, and keyed by content, so kept in a file of its own
         # (remembering it never rewrites the pack).
@@ -189,8 +196,9 @@ class ContentCache:
         self.started = time.time_ns()
         self._decoder: Decoder | None = None
         self._key = b""
-        self._entries: dict[str, Entry] = {}
-        self._kept: dict[str, Entry] = {}
+        # Files are known by their absolute path as bytes: a name need not be text.
+        self._entries: dict[bytes, Entry] = {}
+        self._kept: dict[bytes, Entry] = {}
         self._changed = False
         try:
             self._key = _fingerprint()
@@ -218,7 +226,7 @@ class ContentCache:
         with contextlib.suppress(OSError):
             _replace_file(path, _MAGIC + self._key + _checksum(body) + body)
 
-    def _read(self) -> tuple[dict[str, Entry], int]:
+    def _read(self) -> tuple[dict[bytes, Entry], int]:
         loaded = self._load(self.path)
         if loaded is None:
             return {}, 0
@@ -228,7 +236,7 @@ class ContentCache:
 
     def find(self, path: Path, display: str, actors: bool) -> Entry | None:
         """The stored entry of a file if its content is unchanged, else None."""
-        key = os.path.abspath(path)
+        key = _key(path)
         entry = self._kept.get(key)
         if entry is not None and entry.actors == actors and entry.display == display:
             return entry  # confirmed earlier in this run
@@ -239,6 +247,8 @@ class ContentCache:
             stat = os.stat(path)
         except OSError:
             return None
+        if not S_ISREG(stat.st_mode):
+            return None  # read again, to be named as what it now is
         current = identity(stat)
         # A file touched after (or just before) the last scan may have changed without its
         # identity changing; only older identities are trusted without reading the bytes.
@@ -246,8 +256,8 @@ class ContentCache:
             if current[1] != entry.identity[1]:
                 return None  # another size: other bytes, no need to read them
             try:
-                data = Path(path).read_bytes()
-            except OSError:
+                data = read_limited(path)[0]
+            except (OSError, NotAFile, TooLarge):
                 return None
             if digest(data) != entry.digest:
                 return None
@@ -278,7 +288,7 @@ class ContentCache:
 
                 built = codec.decode_records(payload, display, self.decoder)
         except Exception:
-            del self._kept[os.path.abspath(path)]
+            del self._kept[_key(path)]
             return None
         return facts, problems, built
 
@@ -300,13 +310,13 @@ class ContentCache:
     def store(self, path: Path, display: str, actors: bool, stamp: tuple[Identity, bytes],
               packed: Packed) -> None:  # fmt: skip
         """Remember what a file (as identified by `stamp`) holds."""
-        self._kept[os.path.abspath(path)] = Entry(stamp[0], stamp[1], actors, display, packed[0])
+        self._kept[_key(path)] = Entry(stamp[0], stamp[1], actors, display, packed[0])
         self._new_records[stamp[1]] = packed[1]
         self._changed = True
 
     def forget(self, path: Path) -> None:
         """Know nothing of a file in this run (it could not be read after all)."""
-        if self._kept.pop(os.path.abspath(path), None) is not None:
+        if self._kept.pop(_key(path), None) is not None:
             self._changed = True
 
     def state(self, files: Sequence[tuple[Path, str, bool]]) -> bytes | None:
@@ -314,10 +324,11 @@ class ContentCache:
         one of them is known to this pack in this run; else None."""
         hasher = hashlib.blake2b(digest_size=_DIGEST)
         for path, display, actors in files:
-            entry = self._kept.get(os.path.abspath(path))
+            entry = self._kept.get(_key(path))
             if entry is None or entry.display != display or entry.actors != actors:
                 return None
-            hasher.update(b"%d\0%s\0%s\0" % (actors, display.encode(), entry.digest))
+            shown = display.encode("utf-8", "surrogatepass")  # never fails, whatever the name
+            hasher.update(b"%d\0%s\0%s\0" % (actors, shown, entry.digest))
         return hasher.digest()
 
     def checked(self, state: bytes, as_of: date) -> tuple[int, int, list[Problem]] | None:

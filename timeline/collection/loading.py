@@ -143,15 +143,18 @@ def _parse_in_workers(
                 progress(done, len(missing))
 
 
-def _merge_problems(results: Sequence[FileResult]) -> list[Problem]:
-    return sort_problems(problem for result in results for problem in result.problems)
+def _merge_problems(results: Sequence[FileResult], more: Sequence[Problem]) -> list[Problem]:
+    return sort_problems([*more, *(problem for result in results for problem in result.problems)])
 
 
-def merge_outlines(root: Path, results: Sequence[FileResult]) -> Outline:
-    return Outline(root, *merge_facts(results), _merge_problems(results), len(results))
+def merge_outlines(root: Path, results: Sequence[FileResult], more: Sequence[Problem] = ()
+                   ) -> Outline:  # fmt: skip
+    """The outline of the files' results, with `more` problems (of folders not walked)."""
+    return Outline(root, *merge_facts(results), _merge_problems(results, more), len(results))
 
 
-def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
+def merge_results(root: Path, results: Sequence[FileResult], more: Sequence[Problem] = ()
+                  ) -> Collection:  # fmt: skip
     """One collection from the results of its files, events in date order. Its outline is
     made from the files' facts when first asked for (often never: the checks' result of
     the same files is often known; see `timeline.collection.pipeline`)."""
@@ -161,5 +164,5 @@ def merge_results(root: Path, results: Sequence[FileResult]) -> Collection:
         events.extend(result.events)
         actors.extend(result.actors)
     events.sort(key=Event.sort_key)
-    problems = _merge_problems(results)
+    problems = _merge_problems(results, more)
     return Collection(root, events, actors, problems, len(results), _parts=list(results))

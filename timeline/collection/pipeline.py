@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar, overload
 
 from timeline.collection.cache import ContentCache
-from timeline.collection.files import Job, collection_jobs
+from timeline.collection.files import Job, walk_collection
 from timeline.core.memory import collector_paused
 from timeline.core.problems import Problem
 
@@ -52,8 +52,10 @@ def load_collection(
     """
     from timeline.collection.loading import merge_results
 
-    jobs = collection_jobs(root, extra)
-    return _read(jobs, root, merge_results, cache=cache, workers=workers, progress=progress)
+    jobs, unwalked = walk_collection(root, extra)
+    return _read(
+        jobs, unwalked, root, merge_results, cache=cache, workers=workers, progress=progress
+    )
 
 
 @overload
@@ -96,24 +98,28 @@ def check_collection(
     records as it can: none when the cache knows every file (their facts are enough),
     and not even the facts when the last run checked exactly these files on this day.
     """
-    jobs = collection_jobs(root, extra)
+    jobs, unwalked = walk_collection(root, extra)
+    # Folders that could not be walked are not in the state the cache keeps results of.
+    known = cache if not unwalked else None
     if records:
         from timeline.collection.loading import merge_results
 
-        collection = _read(jobs, root, merge_results, cache=cache, progress=progress)
+        collection = _read(jobs, unwalked, root, merge_results, cache=cache, progress=progress)
         tally = Tally(collection.files, len(collection.events))
-        return collection, _checked(tally, lambda: collection.outline, as_of, cache, jobs)
-    if cache is not None and all(cache.find(*job) is not None for job in jobs):
-        state = cache.state(jobs)
-        known = cache.checked(state, as_of) if state is not None else None
-        if known is not None:
-            cache.save()  # a file's identity may have changed with its bytes the same
-            return Tally(*known[:2]), known[2]
+        return collection, _checked(tally, lambda: collection.outline, as_of, known, jobs)
+    if known is not None and all(known.find(*job) is not None for job in jobs):
+        state = known.state(jobs)
+        found = known.checked(state, as_of) if state is not None else None
+        if found is not None:
+            known.save()  # a file's identity may have changed with its bytes the same
+            return Tally(*found[:2]), found[2]
     from timeline.collection.loading import merge_outlines  # files are read after all
 
-    outline = _read(jobs, root, merge_outlines, cache=cache, progress=progress, records=False)
+    outline = _read(
+        jobs, unwalked, root, merge_outlines, cache=cache, progress=progress, records=False
+    )
     tally = Tally(outline.files, len(outline.events))
-    return tally, _checked(tally, lambda: outline, as_of, cache, jobs)
+    return tally, _checked(tally, lambda: outline, as_of, known, jobs)
 
 
 Merged = TypeVar("Merged", "Collection", "Outline")
@@ -121,22 +127,24 @@ Merged = TypeVar("Merged", "Collection", "Outline")
 
 def _read(
     jobs: Sequence[Job],
+    unwalked: Sequence[Problem],
     root: Path,
-    merge: Callable[[Path, Sequence[FileResult]], Merged],
+    merge: Callable[[Path, Sequence[FileResult], Sequence[Problem]], Merged],
     *,
     cache: ContentCache | None,
     progress: Progress | None,
     workers: int | None = None,
     records: bool = True,
 ) -> Merged:
-    """The files of `jobs` read (see `read_files`) and merged into one whole."""
+    """The files of `jobs` read (see `read_files`) and merged into one whole, with the
+    problems of the folders that could not be walked."""
     from timeline.collection.loading import read_files
 
     with collector_paused() as loaded:
         results = read_files(jobs, cache=cache, workers=workers, progress=progress, records=records)
         if cache is not None:
             cache.save()
-        merged = merge(root, results)
+        merged = merge(root, results, unwalked)
         loaded.append(len(merged.events))
     return merged
 

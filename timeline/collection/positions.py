@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
+from timeline.collection.files import NotAFile, TooLarge, path_of, read_limited
 from timeline.collection.yamlread import Document, Loc, Position, decode, read_documents
 from timeline.core.codes import CODES
 from timeline.core.problems import Problem, did_you_mean
@@ -188,10 +188,12 @@ class Locator:
             documents: list[Document] | None = None
             try:
                 data = self._sources.get(path)
-                text, _ = decode(Path(path).read_bytes() if data is None else data, path)
+                if data is None:  # `path` is as shown: it leads back to the file
+                    data = read_limited(path_of(path))[0]
+                text, _ = decode(data, path)
                 if text is not None:
                     documents, _ = read_documents(text, path, track=True)
-            except OSError:
+            except (OSError, NotAFile, TooLarge):
                 documents = None
             self._documents[path] = documents
         return self._documents[path]

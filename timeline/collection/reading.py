@@ -11,7 +11,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from timeline.collection.facts_codec import decode_facts
-from timeline.collection.files import MAX_FILE_BYTES
+from timeline.collection.files import (
+    MAX_FILE_BYTES,
+    NotAFile,
+    TooLarge,
+    not_a_file_message,
+    open_failure,
+    read_limited,
+)
 from timeline.collection.positions import describe_value, validation_problems
 from timeline.collection.yamlread import Document, Loc, decode, read_documents
 from timeline.core.facts import ActorFacts, EventFacts, Facts, facts_of
@@ -51,24 +58,22 @@ class FileResult:
 
 
 def read_raw(path: Path, display: str) -> tuple[bytes, os.stat_result] | FileResult:
-    """A file's bytes and its stat from before they were read, or the problem reading it."""
+    """A file's bytes and its stat from before they were read, or the problem reading it
+    (see `read_limited`: a FIFO, a socket or a device is named, never read)."""
     try:
-        stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES:
-            return _unread(
-                display,
-                "too-large",
-                f"the file has {stat.st_size:,} bytes, more than the limit of "
-                f"{MAX_FILE_BYTES:,}; split it into smaller files",
-            )
-        data = path.read_bytes()
-    except OSError as error:
+        return read_limited(path)
+    except NotAFile as error:
+        return _unread(display, "not-a-file", not_a_file_message(path, error.kind))
+    except TooLarge as error:
+        size = f"{error.size:,} bytes, more" if error.size is not None else "more bytes"
         return _unread(
             display,
-            "unreadable",
-            f"cannot read the file ({error.strerror}); check its permissions",
+            "too-large",
+            f"the file has {size} than the limit of {MAX_FILE_BYTES:,}; split it into "
+            "smaller files",
         )
-    return data, stat
+    except OSError as error:
+        return _unread(display, *open_failure(path, error))
 
 
 def _unread(display: str, code: str, message: str) -> FileResult:

@@ -65,8 +65,8 @@ CODES: dict[str, Code] = {
         Code(
             "too-deep",
             "error",
-            "nesting over 64 levels",
-            "split or flatten it",
+            "nesting over 64 levels, in a file or of folders (the folder's files are not read)",
+            "split or flatten it; move the files up",
         ),
         Code(
             "too-large",
@@ -77,8 +77,15 @@ CODES: dict[str, Code] = {
         Code(
             "unreadable",
             "error",
-            "the file cannot be read (permissions)",
-            "check its permissions",
+            "the file or folder cannot be read (permissions, a link to nothing or a loop of links)",
+            "check its permissions; fix or remove the link",
+        ),
+        Code(
+            "not-a-file",
+            "error",
+            "a `*.yaml` name that is a FIFO, a socket or a device (or a link to one): "
+            "it is not read",
+            "remove it or replace it with a file",
         ),
         Code(
             "not-a-record",
