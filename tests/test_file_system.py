@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import stat
 import subprocess
@@ -14,7 +15,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-from helpers import ACTORS, event_yaml, tree_snapshot
+import yaml
+from helpers import ACTORS, ROOT, event_yaml, tree_snapshot
 from typer.testing import Result
 
 import timeline.collection.files
@@ -214,8 +216,8 @@ def test_at_most_the_limit_and_one_byte_are_read_whatever_stat_says(
         reads.append(len(data))
         return data
 
-    monkeypatch.setattr(timeline.collection.files.os, "fstat", lying_fstat)
-    monkeypatch.setattr(timeline.collection.files.os, "read", counted_read)
+    monkeypatch.setattr("timeline.collection.files.os.fstat", lying_fstat)
+    monkeypatch.setattr("timeline.collection.files.os.read", counted_read)
     with pytest.raises(TooLarge) as refused:
         read_limited(big)
     assert refused.value.size is None
@@ -231,9 +233,9 @@ def test_a_file_refused_as_too_large_by_reading_says_so(
     monkeypatch.setattr(timeline.collection.files, "_CHUNK", 16)
     real_fstat = os.fstat
     monkeypatch.setattr(  # stat says 10 bytes: the file grew after it was taken
-        timeline.collection.files.os, "fstat",
+        "timeline.collection.files.os.fstat",
         lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])),
-    )  # fmt: skip
+    )
     result = cli("validate", "--no-cache", *AS_OF)
     assert result.stdout.splitlines()[0] == (
         "events/grown.yaml:1:1: error: the file has more bytes than the limit of 50; split it "
@@ -316,7 +318,7 @@ def test_an_unreadable_folder_is_named_when_scandir_fails(
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(timeline.collection.files.os, "scandir", scandir)
+    monkeypatch.setattr("timeline.collection.files.os.scandir", scandir)
     result = cli("validate", *AS_OF)
     assert result.stdout.splitlines() == [
         "events/closed/:1:1: error: cannot read the folder (Permission denied); its files were "
@@ -343,6 +345,13 @@ def test_case_variants_of_the_extension_are_read(tree: Tree, cli: Cli) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("events/BAD.YAML:1:5: error:")
     assert result.stdout.splitlines()[-1] == "2 events in 4 files: 1 error, 0 warnings"
+
+
+def test_the_pre_commit_hook_passes_case_variants_too() -> None:
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    files = re.compile(hook["files"])
+    assert all(files.search(f"events/2014/x.{ext}") for ext in ("yaml", "YAML", "Yml", "yml"))
+    assert not files.search(".github/workflows/ci.yml")
 
 
 # --- --events that is not a folder --------------------------------------------------------
