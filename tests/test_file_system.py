@@ -386,3 +386,21 @@ def test_events_that_is_not_a_folder_is_a_usage_error(
 def test_display_path_of_a_plain_name_is_unchanged(tmp_path: Path) -> None:
     assert display_path(Path("events/2014/unga-69.yaml")) == "events/2014/unga-69.yaml"
     assert display_path(Path("events/été/ü.yaml")) == "events/été/ü.yaml"
+
+
+def test_validate_a_folder_names_its_folders_too_deep(tree: Tree, cli: Cli, tmp_path: Path) -> None:
+    tree({"actors.yaml": ACTORS, "a/ok.yaml": event_yaml("ok")})
+    drafts = tmp_path / "drafts"
+    deep = drafts.joinpath(*["d"] * (MAX_FOLDER_DEPTH + 1))
+    deep.mkdir(parents=True)
+    (deep / "x.yaml").write_text(event_yaml("x"))
+    (drafts / "y.yaml").write_text(event_yaml("y"))
+    for folder in ("drafts", "events/a"):
+        result = cli("validate", folder, *AS_OF)
+        _no_traceback(result)
+        if folder == "drafts":
+            too_deep = "/".join(["drafts", *["d"] * (MAX_FOLDER_DEPTH + 1)])
+            assert result.stdout.splitlines()[0].startswith(f"{too_deep}/:1:1: error: folders")
+            assert result.exit_code == 1
+        else:
+            assert result.exit_code == 0, result.output

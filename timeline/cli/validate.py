@@ -23,9 +23,9 @@ from timeline.cli.app import (
     print_problems,
     progress_bar,
 )
-from timeline.collection.files import collection_files, display_path
+from timeline.collection.files import display_path, walk_collection
 from timeline.collection.pipeline import check_collection
-from timeline.core.problems import has_errors, summary_line
+from timeline.core.problems import Problem, has_errors, sort_problems, summary_line
 
 
 @app.command()
@@ -55,8 +55,14 @@ def validate(
     known = known_on_state(events, known_on, use_cache=not no_cache)
     day = as_of_day(as_of, known)
     files: list[Path] = []
+    unwalked: list[Problem] = []  # folders given that could not be walked (too deep, ...)
     for path in paths or ():
-        files.extend(collection_files(path) if path.is_dir() else [path])
+        if path.is_dir():
+            jobs, not_walked = walk_collection(path)
+            files.extend(job[0] for job in jobs)
+            unwalked.extend(not_walked)
+        else:
+            files.append(path)
     tally: tuple[int, int]
     if known is not None:
         collection, problems = known.history.checked_at(known.commit, day)
@@ -69,8 +75,8 @@ def validate(
                 progress=progress,
             )  # fmt: skip
     if paths:
-        wanted = {display_path(path) for path in files}
-        problems = [p for p in problems if p.path in wanted]
+        wanted = {display_path(path) for path in files} | {p.path for p in unwalked}
+        problems = sort_problems([*unwalked, *(p for p in problems if p.path in wanted)])
     if fmt == "json":
         print_json([p.as_dict() for p in problems])
         out(summary_line(problems, *tally), err=True)
