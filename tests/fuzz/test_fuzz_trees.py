@@ -84,7 +84,7 @@ def _reported(problems: list[dict[str, object]]) -> dict[bytes, str]:
     return found
 
 
-@budget(ci=25, long=400)
+@budget(ci=25, long=300)
 @given(plan=tree_plan())
 def test_commands_on_hostile_trees(plan: Plan) -> None:
     TALLY.tried("trees: whole CLI")
@@ -131,7 +131,7 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
-@budget(ci=4, long=40)
+@budget(ci=4, long=30)
 @given(plan=tree_plan())
 def test_the_installed_command_on_hostile_trees(plan: Plan) -> None:
     """The same in a process of its own, bounded in time and memory, as a user runs it."""
