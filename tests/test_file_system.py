@@ -404,3 +404,23 @@ def test_validate_a_folder_names_its_folders_too_deep(tree: Tree, cli: Cli, tmp_
             assert result.exit_code == 1
         else:
             assert result.exit_code == 0, result.output
+
+
+def test_validate_a_path_that_is_a_collection_file_by_another_name(
+    tree: Tree, cli: Cli, tmp_path: Path
+) -> None:
+    """Regression: `validate /dev/zero` printed no problem and exit 0 when a link in the
+    collection led to /dev/zero (the file was read under its collection name, then its
+    problems were filtered out as another file's)."""
+    events = tree({"actors.yaml": ACTORS, "bad.yaml": "id: [\n"})
+    (events / "zero.yml").symlink_to("/dev/zero")
+    (tmp_path / "alias.yaml").symlink_to(events / "bad.yaml")
+    for given, shown in (
+        ("/dev/zero", "events/zero.yml:1:1:"),
+        ("alias.yaml", "events/bad.yaml:2:1:"),
+    ):
+        result = cli("validate", given, *AS_OF)
+        _no_traceback(result)
+        assert result.exit_code == 1, result.output
+        [line] = result.stdout.splitlines()[:-1]
+        assert line.startswith(shown), line

@@ -23,7 +23,7 @@ from timeline.cli.app import (
     print_problems,
     progress_bar,
 )
-from timeline.collection.files import display_path, walk_collection
+from timeline.collection.files import display_path, path_of, walk_collection
 from timeline.collection.pipeline import check_collection
 from timeline.core.problems import Problem, has_errors, sort_problems, summary_line
 
@@ -75,8 +75,7 @@ def validate(
                 progress=progress,
             )  # fmt: skip
     if paths:
-        wanted = {display_path(path) for path in files} | {p.path for p in unwalked}
-        problems = sort_problems([*unwalked, *(p for p in problems if p.path in wanted)])
+        problems = sort_problems([*unwalked, *_of_files(problems, files, unwalked)])
     if fmt == "json":
         print_json([p.as_dict() for p in problems])
         out(summary_line(problems, *tally), err=True)
@@ -87,3 +86,20 @@ def validate(
         note_known_on(known)
     if has_errors(problems, strict=strict):
         raise typer.Exit(1)
+
+
+def _of_files(problems: list[Problem], files: list[Path], unwalked: list[Problem]) -> list[Problem]:
+    """The problems of the files given, by their name or by the name the collection reads
+    them under (a link, or another spelling of the path, to a file of the collection)."""
+    wanted = {display_path(path) for path in files} | {p.path for p in unwalked}
+    given = {path.resolve() for path in files}
+    resolved: dict[str, bool] = {}
+    kept = []
+    for problem in problems:
+        if problem.path not in resolved:
+            resolved[problem.path] = (
+                problem.path in wanted or path_of(problem.path).resolve() in given
+            )
+        if resolved[problem.path]:
+            kept.append(problem)
+    return kept
