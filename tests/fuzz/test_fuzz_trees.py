@@ -8,6 +8,7 @@ import os
 import re
 import resource
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -18,11 +19,12 @@ from types import FrameType
 
 from helpers import event_yaml
 from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from fuzz.budget import budget
 from fuzz.figures import TALLY, assert_terminal_safe, expect_no_traceback
-from fuzz.trees import Expected, Plan, build, remove_tree, snapshot, tree_plan
+from fuzz.trees import Expected, Plan, build, name_stem, remove_tree, snapshot, tree_plan
 from timeline.cli.app import app
 from timeline.collection.files import path_of
 from timeline.store.atomic import LOCK_NAME
@@ -147,3 +149,37 @@ def test_the_installed_command_on_hostile_trees(plan: Plan) -> None:
             )  # fmt: skip
             expect_no_traceback(run.stdout + run.stderr)
             assert run.returncode == (1 if expected.errors else 0), run.stderr
+
+
+#: What `--events` may be given that is not a folder.
+NOT_FOLDERS = ("file", "fifo", "socket", "device", "device-link", "dangling", "self-link",
+               "missing", "empty")  # fmt: skip
+
+
+@budget(ci=20, long=200)
+@given(kind=st.sampled_from(NOT_FOLDERS), stem=name_stem(room=10))
+def test_events_that_is_not_a_folder(kind: str, stem: bytes) -> None:
+    """Anything but a folder given as `--events` is a usage error naming it: exit 2."""
+    TALLY.tried("trees: --events not a folder")
+    with built(Plan([], 0)) as (base, _):
+        name = os.fsdecode(stem)
+        path = base / name
+        if kind == "file":
+            path.write_text(event_yaml("a"))
+        elif kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "socket":
+            os.mknod(path, stat.S_IFSOCK | 0o600)
+        elif kind in ("device", "device-link"):
+            path.symlink_to("/dev/zero" if kind == "device" else "/dev/null")
+        elif kind == "dangling":
+            path.symlink_to("missing-target")
+        elif kind == "self-link":
+            path.symlink_to(name)
+        for command in (["validate"], ["list"], ["add", "-"]):
+            given = "" if kind == "empty" else name
+            result = invoke(*command, "--events", given, *AS_OF)
+            assert result.exit_code == 2, result.output
+            message = " ".join(result.output.replace("│", " ").split())
+            assert "give the collection folder, e.g. --events events" in message
+            assert_terminal_safe(result.output)
