@@ -344,7 +344,7 @@ def test_case_variants_of_the_extension_are_read(tree: Tree, cli: Cli) -> None:
     result = cli("validate", *AS_OF)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("events/BAD.YAML:1:5: error:")
-    assert result.stdout.splitlines()[-1] == "2 events in 4 files: 1 error, 0 warnings"
+    assert result.stdout.splitlines()[-1] == "3 events in 4 files: 1 error, 0 warnings"
 
 
 def test_the_pre_commit_hook_passes_case_variants_too() -> None:
@@ -424,3 +424,27 @@ def test_validate_a_path_that_is_a_collection_file_by_another_name(
         assert result.exit_code == 1, result.output
         [line] = result.stdout.splitlines()[:-1]
         assert line.startswith(shown), line
+
+
+def test_a_commit_is_read_as_the_working_tree_is(cli: Cli, tmp_path: Path) -> None:
+    """`--known-on` reads the same files as the working tree (case variants of the
+    extension too) and shows odd names escaped as it does."""
+    from history_example import commit, init
+
+    repo = init(tmp_path / "repo")
+    files: dict[str, str | None] = {
+        "events/actors.yaml": ACTORS,
+        "events/BAD.YAML": event_yaml("Bad Id"),
+        "events/x.Yml": event_yaml("x"),
+        "events/tab\there.yaml": "id: [\n",
+    }
+    commit(repo, "2014-03-01", "Records", files)
+    now = cli("validate", "--events", repo / "events", *AS_OF)
+    then = cli("validate", "--events", repo / "events", "--known-on", "HEAD", *AS_OF)
+    _no_traceback(then)
+    assert then.exit_code == now.exit_code == 1
+    short = then.stdout.splitlines()[0].split(":", 1)[0]  # the commit, as git show takes it
+    assert [line.removeprefix(f"{short}:") for line in then.stdout.splitlines()[:-2]] == [
+        line for line in now.stdout.splitlines()[:-1]
+    ]
+    assert "repo/events/tab\\there.yaml:2:1: error:" in then.stdout

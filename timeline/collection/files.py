@@ -197,7 +197,7 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name.endswith(".tmp")
 
 
-def _is_record_name(name: str) -> bool:
+def is_record_name(name: str) -> bool:
     """A `*.yaml` or `*.yml` name, whatever the case of its extension (`BAD.YAML` is read:
     a file its writer named YAML is one), and not skipped."""
     return (name.endswith(_SUFFIXES) or name.lower().endswith(_SUFFIXES)) and not _skipped(name)
@@ -239,7 +239,7 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Unwalked]]:
                             unwalked.append((below, "too-deep", _TOO_DEEP))
                         else:
                             stack.append((entry.path, below, depth + 1))
-                    elif _is_record_name(name):
+                    elif is_record_name(name):
                         found.append((prefix + shown_name(name), Path(entry.path)))
         except OSError as error:
             unwalked.append(

@@ -23,11 +23,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
-from timeline.collection.files import ACTORS_FILE
+from timeline.collection.files import ACTORS_FILE, is_record_name
 from timeline.core.dates import DateError, parse_day
 from timeline.core.errors import TimelineError
 
-_SUFFIXES = (".yaml", ".yml")
 _DAY_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Settings for every git command run: no pager, no network, no locks, plain paths, and
 #: none of the user's settings that would change the output read here (signatures,
@@ -105,9 +104,12 @@ class Change:
 
 def is_record_file(below: str) -> bool:
     """Whether a path below the collection folder names a record file, as the walk of the
-    working tree decides it (no part starting with `.`, a `.yaml` or `.yml` name)."""
-    parts = below.split("/")
-    return below.endswith(_SUFFIXES) and not any(part.startswith(".") for part in parts)
+    working tree decides it (no part starting with `.` or ending in `.tmp`, a `.yaml` or
+    `.yml` name in any case)."""
+    *folders, name = below.split("/")
+    return is_record_name(name) and not any(
+        part.startswith(".") or part.endswith(".tmp") for part in folders
+    )
 
 
 def day_of_spec(spec: str) -> date | None:

@@ -31,7 +31,7 @@ from timeline.collection.codec import Decoder, decode_records
 from timeline.collection.codec import encode_records as _encode
 from timeline.collection.collection import Collection
 from timeline.collection.facts_codec import decode_problems
-from timeline.collection.files import display_path
+from timeline.collection.files import display_path, shown_name
 from timeline.collection.gitrepo import Commit, Repository, TreeFile
 from timeline.collection.loading import PARALLEL_MIN_FILES, merge_results
 from timeline.collection.loading import _worker_count as worker_count
@@ -132,7 +132,7 @@ class History:
     def display(self, below: str, commit: Commit | None = None) -> str:
         """A file as messages name it: `SHORT:events/a.yaml` in a commit (what `git show`
         takes, from the top of the work tree), like the working tree's paths otherwise."""
-        shown = display_path(self.root)
+        shown, below = display_path(self.root), shown_name(below)  # odd names escaped
         path = below if shown == "." else f"{shown.rstrip('/')}/{below}"
         return f"{commit.short}:{path}" if commit is not None else path
 
