@@ -318,10 +318,12 @@ def test_a_writer_killed_at_any_moment(
     # skips them), and an empty folder it made for the new file (`events/2015/`, `out/`)
     # if the kill came between making it and moving the file in. Everything else is the
     # old state or the complete new one.
-    leftovers = set(temporaries(files)) | {
+    temps = set(temporaries(files))
+    leftovers = temps | {
         name for name in files
-        if name.endswith("/") and name not in before
-        and not any(other != name and other.startswith(name) for other in files)
+        if name.endswith("/") and name not in before  # empty, but for a temporary
+        and not any(other != name and other.startswith(name) and other not in temps
+                    for other in files)
     }  # fmt: skip
     kept = {name: data for name, data in files.items() if name not in leftovers}
     if command.name == "add a batch":
