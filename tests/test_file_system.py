@@ -448,3 +448,28 @@ def test_a_commit_is_read_as_the_working_tree_is(cli: Cli, tmp_path: Path) -> No
         line for line in now.stdout.splitlines()[:-1]
     ]
     assert "repo/events/tab\\there.yaml:2:1: error:" in then.stdout
+
+
+def test_a_sheet_to_import_is_read_bounded_whatever_stat_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`timeline import` reads its sheet as the collection's files are read."""
+    from timeline.collection.sheets import read_sheet
+
+    big = tmp_path / "big.csv"
+    with big.open("wb") as sparse:
+        sparse.truncate(MAX_FILE_BYTES * 3)
+    real_fstat = os.fstat
+    monkeypatch.setattr(  # st_size 0, as /proc files and devices report
+        "timeline.collection.files.os.fstat",
+        lambda fd: os.stat_result((*real_fstat(fd)[:6], 0, *real_fstat(fd)[7:])),
+    )
+    [problem] = read_sheet(big, "big.csv").problems
+    assert (problem.code, problem.message) == (
+        "too-large",
+        f"the file has more bytes than the limit of {MAX_FILE_BYTES:,}; split the sheet into "
+        "smaller ones",
+    )
+    os.mkfifo(tmp_path / "pipe.csv")
+    [problem] = read_sheet(tmp_path / "pipe.csv", "pipe.csv").problems
+    assert problem.code == "not-a-file"

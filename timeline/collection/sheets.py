@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from timeline.collection.files import MAX_FILE_BYTES
+from timeline.collection.files import (
+    MAX_FILE_BYTES,
+    NotAFile,
+    TooLarge,
+    not_a_file_message,
+    open_failure,
+    read_limited,
+)
 from timeline.core.errors import TimelineError
 from timeline.core.problems import Problem
 
@@ -84,20 +91,20 @@ class SheetRead:
 def read_sheet(path: Path, display: str, sheet_name: str | None = None) -> SheetRead:
     """The table in the file at `path`: a workbook's sheet (`sheet_name`, else the first
     visible one) or the CSV text."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _unread(
-                display,
-                "too-large",
-                f"the file has {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}; "
-                "split the sheet into smaller ones",
-            )
-        data = path.read_bytes()
-    except OSError as error:
+    try:  # never more than the limit and one byte, whatever `stat` says (see read_limited)
+        data = read_limited(path)[0]
+    except TooLarge as error:
+        size = f"{error.size:,} bytes, more" if error.size is not None else "more bytes"
         return _unread(
-            display, "unreadable", f"cannot read the file ({error.strerror}); check its permissions"
+            display,
+            "too-large",
+            f"the file has {size} than the limit of {MAX_FILE_BYTES:,}; "
+            "split the sheet into smaller ones",
         )
+    except NotAFile as error:
+        return _unread(display, "not-a-file", not_a_file_message(path, error.kind))
+    except OSError as error:
+        return _unread(display, *open_failure(path, error))
     if data.startswith(_ZIP_MAGIC):
         return read_workbook(data, display, sheet_name)
     if data.startswith(_OLE2_MAGIC):
