@@ -50,6 +50,19 @@ class _Commands(LazyGroup):
         except TimelineError as error:
             fail(error.message, error.exit_code)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # `--events ""` must not become the current folder: a Path option reads "" as ".",
+        # so the empty value is refused here, before it is converted.
+        for index, arg in enumerate(args):
+            if arg == "--":
+                break
+            if arg == "--events=" or (arg == "--events" and args[index + 1 : index + 2] == [""]):
+                raise typer.BadParameter(
+                    f"an empty path names no folder; {_EVENTS_FIX}", param_hint="'--events'"
+                )
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
 
 app = typer.Typer(
     name="timeline",
@@ -84,23 +97,25 @@ def day_option(value: str | None) -> date | None:
         raise typer.BadParameter(f"{error.message}; write a day as YYYY-MM-DD") from None
 
 
-def events_folder(value: str) -> Path:
-    """The `--events` folder; anything but an existing folder (a file, a device, a FIFO,
-    an empty path) is a usage error naming it and the fix."""
+_EVENTS_FIX = "give the collection folder, e.g. --events events"
+
+
+def events_folder(value: Path) -> Path:
+    """The `--events` folder; anything but an existing folder (a file, a device, a FIFO)
+    is a usage error naming it and the fix. (A callback on a Path option, not a parser:
+    Typer builds a parser's type with Pydantic, which `validate` does not import.)"""
     from timeline.collection.files import display_path, file_kind
 
-    fix = "give the collection folder, e.g. --events events"
-    if not value:
-        raise typer.BadParameter(f"an empty path names no folder; {fix}")
-    path = Path(value)
-    shown = display_path(path)
+    shown = display_path(value)
     try:
-        mode = os.stat(path).st_mode
+        mode = os.stat(value).st_mode
     except OSError as error:
-        raise typer.BadParameter(f"cannot use '{shown}' ({error.strerror}); {fix}") from None
+        raise typer.BadParameter(
+            f"cannot use '{shown}' ({error.strerror}); {_EVENTS_FIX}"
+        ) from None
     if not stat.S_ISDIR(mode):
-        raise typer.BadParameter(f"'{shown}' is {file_kind(mode)}, not a folder; {fix}")
-    return path
+        raise typer.BadParameter(f"'{shown}' is {file_kind(mode)}, not a folder; {_EVENTS_FIX}")
+    return value
 
 
 EventsOpt = Annotated[
@@ -109,7 +124,7 @@ EventsOpt = Annotated[
         "--events",
         help="The collection folder.",
         metavar="DIR",
-        parser=events_folder,
+        callback=events_folder,
         show_default=True,
     ),
 ]
