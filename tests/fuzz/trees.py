@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from timeline.collection.files import MAX_FOLDER_DEPTH
 
 NAME_MAX = 255
+#: The deep chain's folder name: capital, so that no drawn name (lower case) is the same.
+_CHAIN = b"D"
 #: What an entry of a tree is: a record, a damaged record, or something special.
 KINDS = (
     "record", "broken", "fifo", "socket", "device-link", "device", "file-loop", "self-link",
@@ -132,13 +134,13 @@ def build(root: Path, plan: Plan, outside: Path) -> Expected:
             expected.codes[relative] = code
             expected.errors = True
     if plan.depth:
-        chain = make_chain(root, plan.depth)
+        chain = make_chain(root, plan.depth, _CHAIN)
         if plan.depth >= MAX_FOLDER_DEPTH:
             _write(os.path.join(chain[MAX_FOLDER_DEPTH - 1], b"deep.yaml"), event_yaml("deep"))
             expected.events.add("deep")
         if plan.depth > MAX_FOLDER_DEPTH:
             _write(os.path.join(chain[MAX_FOLDER_DEPTH], b"lost.yaml"), event_yaml("deep-lost"))
-            expected.codes[b"/".join([b"d"] * (MAX_FOLDER_DEPTH + 1))] = "too-deep"
+            expected.codes[b"/".join([_CHAIN] * (MAX_FOLDER_DEPTH + 1))] = "too-deep"
             expected.errors = True
     return expected
 
