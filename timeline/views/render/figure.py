@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ from timeline.views.render.layout import (
     layout_glyphs,
     ms_day,
 )
+from timeline.views.render.listing import chart_summary, date_order, event_rows
 from timeline.views.render.page import (
     ImageError,
     figure_div,
@@ -112,6 +113,10 @@ class Plot:
     table: dict[str, Any] | None
     #: The table being packed for the page (`timeline_plot(..., pack=True)`).
     packed: Future[str] | None = None
+    #: The chart in one sentence, for readers who do not see it (`chart_summary`).
+    summary: str = ""
+    #: The events' numbers in date order, the order of the list of events.
+    order: list[int] = field(default_factory=list)
 
 
 def timeline_figure(
@@ -154,6 +159,7 @@ def timeline_plot(
     pad = max((last - first) // 25, 3 * DAY_MS)
     x_range = _drawable(first - pad, last + pad)
     traces = _traces(glyphs, events, status_counts(events), hover, group_by)
+    order = date_order(glyphs, len(events))
     lane_names, tick_rows, tick_text, left = _labels(glyphs, lanes, labelled, group_by, actors)
     shapes, annotations, buttons = _marks(as_of, as_of_ms, x_range, lanes, lane_names, labelled)
     rows_total = lanes[-1][2] + 1 if lanes else 1
@@ -169,7 +175,11 @@ def timeline_plot(
         title, height, left, x_range, rows_total, tick_rows, tick_text, shapes, annotations,
         buttons, meta,
     )  # fmt: skip
-    return Plot(go.Figure(data=traces, layout=layout), None)
+    summary = chart_summary(
+        len(events), str(meta["span"]), f"{as_of.day} {as_of:%b %Y}", group_by,
+        [(key, count) for key, _, _, count in lanes], actors,
+    )  # fmt: skip
+    return Plot(go.Figure(data=traces, layout=layout), None, None, summary, order)
 
 
 def density_plot(
@@ -186,6 +196,9 @@ def density_plot(
     actors = collection.actor_index
     # the events by id are built only if a link leads outside `events`
     table = event_table(events, actors, _first_url, lambda: collection.event_index, location_label)
+    order = sorted(range(len(events)), key=lambda n: (table["day"][n], table["length"][n] or 1e9))
+    if any(n != at for at, n in enumerate(order)):
+        table["order"] = order  # the list of events' order (date order), when not the table's
     packed = pack_table_soon(table) if pack else None
     spans = event_spans(table, group_by, as_of)
     as_of_ms = min(day_ms(as_of) + DAY_MS // 2, _CALENDAR[1])
@@ -223,7 +236,11 @@ def density_plot(
         title, height, left, x_range, rows_total, tick_rows, tick_text, shapes, annotations,
         buttons, meta,
     )  # fmt: skip
-    return Plot(go.Figure(data=traces, layout=layout), table, packed)
+    summary = chart_summary(
+        len(events), span, f"{as_of.day} {as_of:%b %Y}", group_by,
+        [(key, count) for key, _, _, count in lanes], actors,
+    )  # fmt: skip
+    return Plot(go.Figure(data=traces, layout=layout), table, packed, summary, order)
 
 
 def _layout(
@@ -368,7 +385,7 @@ def _marks(
         # anchored at the plot's right edge, the key grows left into the label margin
         # instead of being cut off on narrow pages (reports, print)
         {"x": 1, "y": 0, "xref": "paper", "yref": "paper", "xanchor": "right", "yanchor": "top",
-         "yshift": -48, "align": "right", "showarrow": False,
+         "yshift": -48, "name": "key", "align": "right", "showarrow": False,
          "font": {"size": 11, "color": "#5b6470"},
          "text": "● a day    ▬ from–to    <span style='color:#8a9bb5'>█</span> faint: month, year "
                  "or approximate date (the whole possible span)<br>┃▭┃ outlined: sometime in "
@@ -434,9 +451,18 @@ def _page(
     replay: str | None = None,
 ) -> str:
     plot = timeline_plot(events, collection, as_of=as_of, group_by=group_by, pack=True)
+    # Small pages carry their list rows as HTML; large ones build a page of rows at a time
+    # from their event table in the browser (never 100,000 rows at once).
+    rows = (
+        None
+        if plot.table is not None
+        else event_rows(events, plot.order, collection.actor_index, collection.event_index)
+    )
     return page_html(
         plot.figure,
         table=plot.packed,
+        rows=rows,
+        summary=plot.summary,
         title=heading,
         shown=len(events),
         total=len(collection.events),

@@ -30,6 +30,7 @@ from timeline.core.errors import TimelineError
 from timeline.core.words import noun
 from timeline.views.direction import balance_direction
 from timeline.views.policy import CONTENT_SECURITY_POLICY, REFERRER_POLICY
+from timeline.views.render.listing import STATUS_GLYPHS, EventRow
 
 _DIV_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 _CDN = "https://cdn.plot.ly/plotly-{version}.min.js"
@@ -43,8 +44,9 @@ _FIGURE_SCRIPT = """(function () {
   var fig = JSON.parse(document.getElementById(id + "-figure").textContent);
   // WebGL canvases at the screen's own pixel density: Plotly's default of 2 makes four
   // times the pixels on an ordinary screen, and software WebGL draws every one of them.
+  // Only buttons that help offline: no "Share chart" or any other that sends data out.
   var config = {responsive: true, displaylogo: false, scrollZoom: false,
-    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+    modeBarButtons: [["toImage", "zoom2d", "resetScale2d"]],
     toImageButtonOptions: {filename: "timeline", scale: 2},
     plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1))};
   var table = null;
@@ -169,6 +171,115 @@ _FIGURE_SCRIPT = """(function () {
 })();"""
 
 
+# Runs after the figure's script, on the timeline page and in the report alike: the range
+# buttons and legend entries Plotly draws in SVG become keyboard controls (Tab, Enter,
+# Space, a visible focus ring), and on narrow screens (phones) the chart gives up its
+# wide left margin of titles, which the list of events shows in full. `DIV_ID` as above.
+_ACCESS_SCRIPT = """(function () {
+  var gd = document.getElementById("DIV_ID");
+  var NARROW = 700;
+  var wide = null, focused = null;
+  function rangeName(text) {
+    var m = /^(\\d+)([my])$/.exec(text);
+    if (!m) return text === "all" ? "the whole timeline" : text;
+    var unit = m[2] === "m" ? "month" : "year";
+    return m[1] + " " + unit + (m[1] === "1" ? "" : "s") + " around the as-of day";
+  }
+  function control(el, key, label, pressed, act) {
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("role", "button");
+    el.setAttribute("aria-label", label);
+    el.setAttribute("data-key", key);
+    if (pressed !== null) el.setAttribute("aria-pressed", pressed ? "true" : "false");
+    el.onkeydown = function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      focused = key;
+      act();
+    };
+    el.onfocus = function () { focused = key; };
+    el.onblur = function () { if (focused === key) focused = null; };
+  }
+  // Plotly redraws its controls after every change: they get their roles again, and the
+  // one that had the focus gets it back.
+  function decorate() {
+    var keep = focused;
+    gd.querySelectorAll(".updatemenu-button").forEach(function (el) {
+      var text = (el.textContent || "").trim();
+      control(el, "range:" + text, "Show " + rangeName(text), null, function () {
+        el.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+      });
+    });
+    gd.querySelectorAll(".legend .traces").forEach(function (el) {
+      var cd = el.__data__, trace = cd && cd[0] && cd[0].trace;
+      if (!trace || !trace.legendgroup) return;
+      var group = trace.legendgroup, on = trace.visible === true;
+      var text = (el.textContent || "").trim();
+      control(el, "legend:" + group, text + (on ? ": shown" : ": hidden"), on, function () {
+        toggleGroup(group);
+      });
+    });
+    if (keep) {
+      var again = gd.querySelector('[data-key="' + keep.replace(/["\\\\]/g, "") + '"]');
+      if (again && document.activeElement !== again) again.focus();
+    }
+  }
+  // What a click on a legend entry does (groupclick "togglegroup"): the group's traces
+  // are hidden, or shown again.
+  function toggleGroup(group) {
+    var indices = [], on = null;
+    gd.data.forEach(function (trace, i) {
+      if (trace.legendgroup !== group) return;
+      if (on === null) on = trace.visible === undefined || trace.visible === true;
+      indices.push(i);
+    });
+    if (indices.length) Plotly.restyle(gd, {visible: on ? "legendonly" : true}, indices);
+  }
+  // Narrow: no titles on the left (the list has them), the key broken into short lines.
+  function fitWidth() {
+    var narrow = gd.clientWidth < NARROW;
+    if (narrow && wide === null) {
+      wide = {"margin.l": gd.layout.margin.l, "margin.b": gd.layout.margin.b,
+        "yaxis.showticklabels": true};
+      // the title (the page's heading says it) and the legend make way for the buttons
+      var menus = gd.layout.updatemenus || [];
+      wide["margin.t"] = gd.layout.margin.t;
+      wide["title.text"] = (gd.layout.title || {}).text || null;
+      wide["legend.x"] = gd.layout.legend.x;
+      wide["legend.xanchor"] = gd.layout.legend.xanchor;
+      var change = {"margin.l": 12, "yaxis.showticklabels": false, "margin.t": 112,
+        "title.text": null, "legend.x": 0, "legend.xanchor": "left"};
+      if (menus.length) {
+        wide["updatemenus[0].pad.b"] = (menus[0].pad || {}).b;
+        change["updatemenus[0].pad.b"] = 64;
+      }
+      (gd.layout.annotations || []).forEach(function (note, i) {
+        if (note.name !== "key") return;
+        wide["annotations[" + i + "].text"] = note.text;
+        change["annotations[" + i + "].text"] = note.text.split("    ").join("<br>")
+          .replace(" (the whole", "<br>(the whole");
+        change["margin.b"] = 200;
+      });
+      Plotly.relayout(gd, change);
+    } else if (!narrow && wide !== null) {
+      var back = wide;
+      wide = null;
+      Plotly.relayout(gd, back);
+    }
+  }
+  function start() {
+    gd.on("plotly_afterplot", decorate);
+    decorate();
+    fitWidth();
+    window.addEventListener("resize", fitWidth);
+    // a printed page is narrower than the screen: the chart is drawn again to fit it
+    window.addEventListener("beforeprint", function () { Plotly.Plots.resize(gd); });
+    window.addEventListener("afterprint", function () { Plotly.Plots.resize(gd); });
+  }
+  if (gd.getAttribute("data-ready")) start(); else gd.addEventListener("timeline:ready", start);
+})();"""
+
+
 def typed_array(values: Sequence[float], dtype: Literal["f4", "f8", "i4"]) -> dict[str, str]:
     """Numbers as a plotly.js typed array (little-endian, base64): about 11 bytes a date
     instead of 24 for an ISO string, and no parsing in the browser."""
@@ -232,21 +343,28 @@ def figure_div(
     div_id: str = "timeline",
     include_plotlyjs: bool | str = True,
     table: dict[str, Any] | Future[str] | None = None,
+    summary: str = "",
 ) -> str:
     """The figure as an HTML fragment (a div and its scripts), deterministic for its input.
 
     `include_plotlyjs`: True embeds plotly.js (offline), False leaves it to the page,
     "cdn" links plotly's CDN (needs the network). `table`: a large page's event table
     (`timeline_plot`), carried packed beside the figure, or that table being packed
-    (`pack_table_soon`, `Plot.packed`).
+    (`pack_table_soon`, `Plot.packed`). `summary`: the chart in words (`Plot.summary`),
+    written before it and named as its description.
     """
     if not _DIV_ID.fullmatch(div_id):
         raise ValueError(f"div_id {div_id!r} must be letters, digits, '-' or '_'")
     packed = pack_table_soon(table) if isinstance(table, dict) else table
     overview = _overview(fig)
     parts = [] if overview is None else [_mode_line(div_id, overview)]
+    described = ""
+    if summary:
+        described = f' aria-describedby="{div_id}-summary"'
+        parts.append(f'<p id="{div_id}-summary" class="timeline-summary">{escape(summary)}</p>')
     parts += [
-        f'<div id="{div_id}" class="timeline-plot"></div>',
+        f'<div id="{div_id}" class="timeline-plot" role="group" aria-label="Timeline chart"'
+        f"{described}></div>",
         f'<script type="application/json" id="{div_id}-figure">{figure_json(fig)}</script>',
     ]
     if packed is not None:  # base64 only: nothing in it can end the script block
@@ -264,6 +382,7 @@ def figure_div(
         raise ValueError("include_plotlyjs must be True, False or 'cdn'")
     script = _FIGURE_SCRIPT if overview is None else density_script()
     parts.append(f"<script>{script.replace('DIV_ID', div_id)}</script>")
+    parts.append(f"<script>{_ACCESS_SCRIPT.replace('DIV_ID', div_id)}</script>")
     return "\n".join(parts)
 
 
@@ -295,6 +414,7 @@ def _template() -> Any:
     )
     env = Environment(autoescape=True, keep_trailing_newline=True)
     env.globals["noun"] = noun
+    env.globals["glyphs"] = STATUS_GLYPHS
     return env.from_string(text)
 
 
@@ -310,12 +430,17 @@ def page_html(
     table: dict[str, Any] | Future[str] | None = None,
     known_on: tuple[str, str] | None = None,
     replay: str | None = None,
+    rows: Sequence[EventRow] | None = None,
+    summary: str = "",
 ) -> str:
-    """The whole page: header, search box, the figure and plotly.js, in one file; with
-    `known_on` (the day, and the commit read), the header names the commit."""
+    """The whole page: header, search box, the list of events, the figure and plotly.js,
+    in one file; with `known_on` (the day, and the commit read), the header names the
+    commit. `rows`: the list's rows as HTML (small pages); without them the page builds a
+    page of rows at a time from its event table."""
     html: str = _template().render(
         csp=Markup(CONTENT_SECURITY_POLICY),
         referrer=REFERRER_POLICY,
+        rows=rows,
         title=balance_direction(title),
         shown=shown,
         total=total,
@@ -325,7 +450,7 @@ def page_html(
         known_on=known_on[0] if known_on else None,
         known_commit=known_on[1] if known_on else None,
         replay=Markup(replay) if replay else None,
-        figure=Markup(figure_div(fig, div_id="timeline", table=table)),
+        figure=Markup(figure_div(fig, div_id="timeline", table=table, summary=summary)),
     )
     return html
 

@@ -147,8 +147,9 @@ def render_report(report: Report, fmt: Format, collection: Collection) -> str:
             title=f"{report.period.label}: events in the period",
         )  # fmt: skip
         figure = figure_div(
-            plot.figure, div_id="report-timeline", include_plotlyjs=True, table=plot.table
-        )
+            plot.figure, div_id="report-timeline", include_plotlyjs=True, table=plot.table,
+            summary=plot.summary,
+        )  # fmt: skip
     return environment().get_template("report.html.j2").render(r=report, figure=figure)
 
 
