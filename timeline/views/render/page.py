@@ -216,7 +216,12 @@ _ACCESS_SCRIPT = """(function () {
       var group = trace.legendgroup, on = trace.visible === true;
       var text = (el.textContent || "").trim();
       control(el, "legend:" + group, text + (on ? ": shown" : ": hidden"), on, function () {
-        toggleGroup(group);
+        // an overview page keeps its own legend state: it is told of the click instead
+        if (gd.listeners && gd.listeners("plotly_legendclick").length) {
+          gd.emit("plotly_legendclick", {curveNumber: trace.index, data: gd.data});
+        } else {
+          toggleGroup(group);
+        }
       });
     });
     if (keep) {
