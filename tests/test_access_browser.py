@@ -215,6 +215,12 @@ def test_large_page_lists_a_page_of_matches(opened: Any, pages: dict[str, Path])
     tab.keyboard.press("Escape")  # the focus is still in the box
     tab.wait_for_timeout(300)
     assert tab.inner_text("#list-status").startswith(f"all {MANY} events")
+    # The legend by keyboard, on the overview too: a fifth of the events are occurred.
+    assert _tab_to(tab, '[data-key="legend:occurred"]', presses=300)
+    tab.keyboard.press("Enter")
+    tab.wait_for_timeout(500)
+    status = tab.inner_text("#list-status")
+    assert status.startswith(f"{MANY - MANY // 5} of {MANY} events that have a status"), status
 
 
 @pytest.mark.parametrize("opened", ["desktop"], indirect=True)
