@@ -72,7 +72,7 @@ def test_seed_page_lists_every_title_in_full() -> None:
     listed = _list_html(render_html(seed.events, seed, as_of=AS_OF))
     for event in seed.events:
         title = event.title.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
-        assert f'<span class="what">{title}</span>' in listed
+        assert f'<bdi class="what">{title}</bdi>' in listed
 
 
 def test_large_page_carries_no_rows_and_the_date_order(tree: Tree) -> None:
