@@ -110,13 +110,24 @@ def test_csv_round_trips_through_the_csv_module() -> None:
         "id": "tricky", "title": 'Talks, "round 2"; <b>bold</b> & more',
         "date": "2014-09-22/2014-09-26", "start": "2014-09-22", "end": "2014-09-26",
         "precision": "day",
-        "label": "22–26 Sep 2014", "type": "meeting", "status": "scheduled",
+        "label": "22–26 Sep 2014", "window": "false", "type": "meeting", "status": "scheduled",
         "actors": "kerry;yun", "location": "New York, NY", "country": "US",
         "summary": TRICKY.summary or "", "tags": "human-rights;unga-69", "source_urls": "https://example.org/a?b=1&c=2",
         "path": "events/tricky.yaml",
     }  # fmt: skip
     assert rows[1]["location"] == 'Line one\nline two, "x"'
     assert rows[1]["end"] == "" and rows[1]["label"] == "c. Sep 2014 – ongoing"
+
+
+def test_csv_says_which_dates_are_windows() -> None:
+    window = make_event("w", date="[2014-09-22..2014-09-30]")
+    [row] = read_csv(export_csv([window], collection_of(window)))
+    assert (row["date"], row["start"], row["end"], row["window"]) == (
+        "[2014-09-22..2014-09-30]",
+        "2014-09-22",
+        "2014-09-30",
+        "true",
+    )
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "'"])

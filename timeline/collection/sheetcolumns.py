@@ -44,7 +44,7 @@ SYNONYMS: dict[str, str] = {
     "tags": "tags", "tag": "tags", "keywords": "tags",
 }  # fmt: skip
 #: Columns of our own CSV export that follow from `date` or the file: read back as nothing.
-DERIVED = frozenset(("precision", "label", "path"))
+DERIVED = frozenset(("precision", "label", "window", "path"))
 
 #: The columns of the TimelineJS Google Sheets template, and what each becomes here.
 TIMELINEJS: dict[str, str] = {

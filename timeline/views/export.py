@@ -26,8 +26,8 @@ Format = Literal["json", "jsonl", "csv", "ics", "timelinejs"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
 CSV_COLUMNS = (
-    "id", "title", "date", "start", "end", "precision", "label", "type", "status", "actors",
-    "location", "country", "summary", "tags", "source_urls", "path",
+    "id", "title", "date", "start", "end", "precision", "label", "window", "type", "status",
+    "actors", "location", "country", "summary", "tags", "source_urls", "path",
 )  # fmt: skip
 
 #: iCalendar has no "proposed" or "postponed": both are not yet firm, so TENTATIVE.
@@ -80,7 +80,7 @@ def export_csv(events: Sequence[Event], collection: Collection) -> str:
         row = (
             event.id, event.title, span.text, span.start.isoformat(),
             span.end.isoformat() if span.end else "", span.precision, span.label,
-            event.type, event.status, ";".join(event.actor_ids()),
+            "true" if span.is_window else "false", event.type, event.status, ";".join(event.actor_ids()),
             location.name if location else "", location.country if location else "",
             event.summary, ";".join(event.tags), ";".join(s.url for s in event.sources if s.url),
             event.path,
