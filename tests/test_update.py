@@ -394,7 +394,7 @@ def test_any_mix_of_line_endings_is_edited_in_the_files_own(
     data = text.encode()
     before = read_bytes(data, "e.yaml").events
     after = _update(data).decode()  # read back and compared inside: raises if it differs
-    ending = edit._line_ending(text)
+    ending = edit.line_ending(text)
     assert after.startswith(text[: text.index("status")])  # nothing above the status moves
     new_breaks = Counter(_line_breaks(after)) - Counter(_line_breaks(text))
     assert set(new_breaks) <= {ending}  # every line break kept; every new one the file's
@@ -402,4 +402,12 @@ def test_any_mix_of_line_endings_is_edited_in_the_files_own(
 
 
 def _line_breaks(text: str) -> list[str]:
-    return [found.group() for found in edit._BREAK.finditer(text)]
+    return [found.group() for found in edit.LINE_BREAK.finditer(text)]
+
+
+def test_the_file_to_edit_is_read_as_a_regular_file_only(tmp_path: Path) -> None:
+    # Swapped for a device between the collection's read and the edit's: refused, unread.
+    link = tmp_path / "a.yaml"
+    link.symlink_to("/dev/null")
+    with pytest.raises(EditError, match="not a regular file"):
+        edit.read_record_file(link, "events/a.yaml")

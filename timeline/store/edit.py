@@ -28,7 +28,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from timeline.collection.checks import run_checks
 from timeline.collection.collection import Collection
-from timeline.collection.files import display_path
+from timeline.collection.files import (
+    MAX_FILE_BYTES,
+    NotAFile,
+    TooLarge,
+    display_path,
+    read_limited,
+)
 from timeline.collection.loading import merge_results
 from timeline.collection.reading import FileResult, read_bytes
 from timeline.collection.yamlread import compose_documents
@@ -161,9 +167,18 @@ def updated_event(event: Event, entry: Update, status: str | None) -> Event:
 
 
 def read_record_file(path: Path, display: str) -> bytes:
-    """The bytes of the record file to edit; EditError when it cannot be read."""
+    """The bytes of the record file to edit; EditError when it cannot be read, or is no
+    longer a regular file of at most the size limit (it was when the collection was read)."""
     try:
-        return path.read_bytes()
+        return read_limited(path)[0]
+    except NotAFile as error:
+        raise EditError(
+            f"{display!r} is now {error.kind}, not a regular file; nothing was changed"
+        ) from None
+    except TooLarge:
+        raise EditError(
+            f"{display!r} is now larger than {MAX_FILE_BYTES:,} bytes; nothing was changed"
+        ) from None
     except OSError as error:
         raise EditError(
             f"cannot read {display!r} ({error.strerror}); nothing was changed"
@@ -187,7 +202,7 @@ def update_file(
     new_data = ((_BOM if bom else "") + edited).encode("utf-8")
     after = read_bytes(new_data, display)
     expected = [
-        updated_event(old, entry, status) if _same_place(old, event) else old
+        updated_event(old, entry, status) if same_place(old, event) else old
         for old in before.events
     ]
     if after.problems or [e.model_dump() for e in after.events] != [
@@ -200,11 +215,15 @@ def update_file(
     return new_data
 
 
-def _same_place(one: Event, other: Event) -> bool:
+def same_place(one: Event, other: Event) -> bool:
+    """Whether two readings of a file's records are of the same record (its document,
+    list position and id)."""
     return (one.doc, one.index, one.id) == (other.doc, other.index, other.id)
 
 
-def _event_node(text: str, display: str, event: Event) -> MappingNode:
+def event_node(text: str, display: str, event: Event) -> MappingNode:
+    """The node of `event` in the file's text, to edit in place; EditError (placed at
+    file:line:col where there is a place) when it cannot be read, moved, or is flow style."""
     try:
         documents = compose_documents(text)
     except yaml.YAMLError as error:
@@ -234,7 +253,7 @@ def _value(mapping: MappingNode, key: str) -> Any:
     return None
 
 
-def _last_end(node: Node) -> int:
+def last_end(node: Node) -> int:
     """Where the last character of a node's content ends (past any block scalar)."""
     key: Node | None = None
     while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
@@ -250,10 +269,10 @@ def _last_end(node: Node) -> int:
 
 
 #: A line break as YAML reads one: CR LF, CR or LF.
-_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _line_ending(text: str) -> str:
+def line_ending(text: str) -> str:
     """The file's most common line ending (LF when it has none, or on a tie)."""
     crlf = text.count("\r\n")
     counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
@@ -264,11 +283,11 @@ def _at_line_start(text: str, index: int) -> bool:
     return index == 0 or text[index - 1] in "\r\n"
 
 
-def _after_line(text: str, index: int) -> int:
+def after_line(text: str, index: int) -> int:
     """The start of the line after the one `index` is on (or `index` if a line starts there)."""
     if _at_line_start(text, index):
         return index
-    found = _BREAK.search(text, index)
+    found = LINE_BREAK.search(text, index)
     return len(text) if found is None else found.end()
 
 
@@ -293,8 +312,8 @@ def splice_update(
     text: str, event: Event, entry: Update, status: str | None, display: str = "<text>"
 ) -> str:
     """The text with the entry appended to the event's `updates` and its status replaced."""
-    node = _event_node(text, display, event)
-    newline = _line_ending(text)
+    node = event_node(text, display, event)
+    newline = line_ending(text)
     entries = {key.value: (key, value) for key, value in node.value}
     item = dump_yaml([update_record(entry)])
     edits: list[tuple[int, int, str]] = []
@@ -305,14 +324,14 @@ def splice_update(
             edits.append((value.start_mark.index, value.end_mark.index, quote + status + quote))
     key_column = node.value[0][0].start_mark.column
     if "updates" not in entries:
-        at = _after_line(text, _last_end(node))
+        at = after_line(text, last_end(node))
         prefix = "" if _at_line_start(text, at) else newline
         block = _indented(item, key_column + 2, key_column + 4, newline)
         edits.append((at, at, f"{prefix}{' ' * key_column}updates:{newline}{block}"))
     else:
         key, value = entries["updates"]
         if isinstance(value, SequenceNode) and value.value and not value.flow_style:
-            at = _after_line(text, _last_end(value))
+            at = after_line(text, last_end(value))
             prefix = "" if _at_line_start(text, at) else newline
             dash = value.start_mark.column
             block = _indented(item, dash, value.value[0].start_mark.column, newline)
@@ -320,7 +339,7 @@ def splice_update(
         else:  # `updates:` left empty, or written in flow style: rewrite its value as a block
             empty = isinstance(value, ScalarNode) and value.value == ""
             anchor = key.end_mark.index if empty else value.end_mark.index
-            found = _BREAK.search(text, anchor)
+            found = LINE_BREAK.search(text, anchor)
             end = len(text) if found is None else found.start()
             rest = _REST_OF_KEY_LINE.match(text[anchor:end])
             if rest is None:

@@ -19,12 +19,12 @@ from timeline.core.problems import Problem
 from timeline.store.canonical import dump_yaml, event_record
 from timeline.store.edit import (
     EditError,
-    _after_line,
-    _event_node,
-    _last_end,
-    _line_ending,
-    _same_place,
+    after_line,
+    event_node,
     event_path,
+    last_end,
+    line_ending,
+    same_place,
 )
 
 _BOM = "\ufeff"
@@ -70,8 +70,8 @@ def _block(key: str, value: object, indent: int, newline: str, *, first: bool) -
 def splice_event(text: str, old: Event, new: Event, display: str = "<text>") -> str:
     """The text with the keys of `old` that differ in `new` rewritten (added at the end of
     the event when it had no such key, removed when `new` has no value)."""
-    node = _event_node(text, display, old)
-    newline = _line_ending(text)
+    node = event_node(text, display, old)
+    newline = line_ending(text)
     entries = {key.value: (key, value) for key, value in node.value}
     before, after = event_record(old), event_record(new)
     key_column = node.value[0][0].start_mark.column
@@ -83,7 +83,7 @@ def splice_event(text: str, old: Event, new: Event, display: str = "<text>") -> 
         if key in entries:
             key_node, value_node = entries[key]
             start = key_node.start_mark.index
-            end = _after_line(text, _last_end(value_node))
+            end = after_line(text, last_end(value_node))
             if key in after:
                 replacement = _block(key, after[key], key_column, newline, first=True)
             else:  # the whole line goes, its indentation too
@@ -93,7 +93,7 @@ def splice_event(text: str, old: Event, new: Event, display: str = "<text>") -> 
         elif key in after:
             added += _block(key, after[key], key_column, newline, first=False)
     if added:
-        at = _after_line(text, _last_end(node))
+        at = after_line(text, last_end(node))
         prefix = "" if at == 0 or text[at - 1] in "\r\n" else newline
         edits.append((at, at, prefix + added))
     for start, end, replacement in sorted(edits, reverse=True):
@@ -119,7 +119,7 @@ def replace_events(data: bytes, display: str, changes: Sequence[tuple[Event, Eve
     after = read_bytes(new_data, display)
     expected = []
     for record in before.events:
-        replacement = next((new for old, new in changes if _same_place(old, record)), record)
+        replacement = next((new for old, new in changes if same_place(old, record)), record)
         expected.append(replacement.model_dump())
     if after.problems or [event.model_dump() for event in after.events] != expected:
         raise EditError(

@@ -14,7 +14,7 @@ from yaml.nodes import ScalarNode
 from timeline.collection.reading import read_bytes
 from timeline.core.dates import DateSpan
 from timeline.core.model import Event
-from timeline.store.edit import EditError, _event_node
+from timeline.store.edit import EditError, event_node, same_place
 
 _BOM = "\ufeff"
 
@@ -35,7 +35,7 @@ def date_text(span: DateSpan, quote: str = "") -> str:
 
 def splice_date(text: str, event: Event, span: DateSpan, display: str = "<text>") -> str:
     """The text with the event's `date` value replaced by `span`'s expression."""
-    node = _event_node(text, display, event)
+    node = event_node(text, display, event)
     value = next((v for k, v in node.value if k.value == "date"), None)
     if not isinstance(value, ScalarNode):
         raise EditError(f"cannot find the date of {event.id!r} in its file; edit it by hand")
@@ -62,7 +62,7 @@ def redate_file(data: bytes, display: str, event: Event, span: DateSpan) -> byte
     new_data = (bom + edited).encode("utf-8")
     after = read_bytes(new_data, display)
     expected = [
-        old.model_copy(update={"date": span}) if _same_place(old, event) else old
+        old.model_copy(update={"date": span}) if same_place(old, event) else old
         for old in before.events
     ]
     if after.problems or [e.model_dump() for e in after.events] != [
@@ -73,7 +73,3 @@ def redate_file(data: bytes, display: str, event: Event, span: DateSpan) -> byte
             "(an unusual layout?); change it by hand"
         )
     return new_data
-
-
-def _same_place(one: Event, other: Event) -> bool:
-    return (one.doc, one.index, one.id) == (other.doc, other.index, other.id)

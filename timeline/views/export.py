@@ -80,7 +80,8 @@ def export_csv(events: Sequence[Event], collection: Collection) -> str:
         row = (
             event.id, event.title, span.text, span.start.isoformat(),
             span.end.isoformat() if span.end else "", span.precision, span.label,
-            "true" if span.is_window else "false", event.type, event.status, ";".join(event.actor_ids()),
+            "true" if span.is_window else "false", event.type, event.status,
+            ";".join(event.actor_ids()),
             location.name if location else "", location.country if location else "",
             event.summary, ";".join(event.tags), ";".join(s.url for s in event.sources if s.url),
             event.path,
