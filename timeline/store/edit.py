@@ -17,7 +17,7 @@ written.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -193,25 +193,38 @@ def update_file(
     Only the event's `status` value and the end of its `updates` change. The result is
     read back and must hold exactly the intended records; otherwise EditError.
     """
+    return edit_in_place(
+        data,
+        display,
+        lambda text: splice_update(text, event, entry, status, display),
+        lambda old: updated_event(old, entry, status) if same_place(old, event) else old,
+        f"could not edit {display} without changing more than the update (an unusual "
+        "layout?); add the entry by hand, or rewrite the event in block style",
+    )
+
+
+def edit_in_place(
+    data: bytes,
+    display: str,
+    splice: Callable[[str], str],
+    expect: Callable[[Event], Event],
+    refusal: str,
+) -> bytes:
+    """A file's new bytes: `splice` applied to its text (a byte-order mark kept aside), then
+    read back; every record must read as `expect` makes it from the old one, otherwise
+    EditError(`refusal`): an edit never writes more change than it meant."""
     before = read_bytes(data, display)
     if before.problems:
         raise EditError(f"{display} has problems; fix them (see 'timeline validate') first")
     text = data.decode("utf-8")
-    bom = text.startswith(_BOM)
-    edited = splice_update(text.removeprefix(_BOM), event, entry, status, display)
-    new_data = ((_BOM if bom else "") + edited).encode("utf-8")
+    bom = _BOM if text.startswith(_BOM) else ""
+    new_data = (bom + splice(text.removeprefix(_BOM))).encode("utf-8")
     after = read_bytes(new_data, display)
-    expected = [
-        updated_event(old, entry, status) if same_place(old, event) else old
-        for old in before.events
-    ]
+    expected = [expect(old) for old in before.events]
     if after.problems or [e.model_dump() for e in after.events] != [
         e.model_dump() for e in expected
     ]:
-        raise EditError(
-            f"could not edit {display} without changing more than the update (an unusual "
-            "layout?); add the entry by hand, or rewrite the event in block style"
-        )
+        raise EditError(refusal)
     return new_data
 
 

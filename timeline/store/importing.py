@@ -13,21 +13,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from timeline.collection.files import display_path
-from timeline.collection.reading import read_bytes
 from timeline.core.model import EVENT_KEYS, Event
 from timeline.core.problems import Problem
 from timeline.store.canonical import dump_yaml, event_record
 from timeline.store.edit import (
     EditError,
     after_line,
+    edit_in_place,
     event_node,
     event_path,
     last_end,
     line_ending,
     same_place,
 )
-
-_BOM = "\ufeff"
 
 
 def new_paths(root: Path, events: Sequence[Event]) -> tuple[list[Path], list[Problem]]:
@@ -107,23 +105,17 @@ def replace_events(data: bytes, display: str, changes: Sequence[tuple[Event, Eve
     Raises EditError when the file cannot be edited so (flow style, problems in the file)
     or when the result would not read back as exactly the intended records.
     """
-    before = read_bytes(data, display)
-    if before.problems:
-        raise EditError(f"{display} has problems; fix them (see 'timeline validate') first")
-    text = data.decode("utf-8")
-    bom = text.startswith(_BOM)
-    text = text.removeprefix(_BOM)
-    for old, new in changes:
-        text = splice_event(text, old, new, display)
-    new_data = ((_BOM if bom else "") + text).encode("utf-8")
-    after = read_bytes(new_data, display)
-    expected = []
-    for record in before.events:
-        replacement = next((new for old, new in changes if same_place(old, record)), record)
-        expected.append(replacement.model_dump())
-    if after.problems or [event.model_dump() for event in after.events] != expected:
-        raise EditError(
-            f"could not change {display} in place without changing more than the sheet "
-            "says (an unusual layout?); edit the record by hand, or rewrite it in block style"
-        )
-    return new_data
+
+    def splice(text: str) -> str:
+        for old, new in changes:
+            text = splice_event(text, old, new, display)
+        return text
+
+    return edit_in_place(
+        data,
+        display,
+        splice,
+        lambda record: next((new for old, new in changes if same_place(old, record)), record),
+        f"could not change {display} in place without changing more than the sheet says "
+        "(an unusual layout?); edit the record by hand, or rewrite it in block style",
+    )

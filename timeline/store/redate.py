@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from yaml.nodes import ScalarNode
 
-from timeline.collection.reading import read_bytes
 from timeline.core.dates import DateSpan
 from timeline.core.model import Event
-from timeline.store.edit import EditError, event_node, same_place
-
-_BOM = "\ufeff"
+from timeline.store.edit import EditError, edit_in_place, event_node, same_place
 
 
 def date_change_note(old: DateSpan, new: DateSpan) -> str:
@@ -53,23 +50,11 @@ def splice_date(text: str, event: Event, span: DateSpan, display: str = "<text>"
 def redate_file(data: bytes, display: str, event: Event, span: DateSpan) -> bytes:
     """The file's new bytes with the event's date set to `span`; EditError unless the
     result reads back as the same records with only that date changed."""
-    before = read_bytes(data, display)
-    if before.problems:
-        raise EditError(f"{display} has problems; fix them (see 'timeline validate') first")
-    text = data.decode("utf-8")
-    bom = _BOM if text.startswith(_BOM) else ""
-    edited = splice_date(text.removeprefix(_BOM), event, span, display)
-    new_data = (bom + edited).encode("utf-8")
-    after = read_bytes(new_data, display)
-    expected = [
-        old.model_copy(update={"date": span}) if same_place(old, event) else old
-        for old in before.events
-    ]
-    if after.problems or [e.model_dump() for e in after.events] != [
-        e.model_dump() for e in expected
-    ]:
-        raise EditError(
-            f"could not change the date in {display} without changing more than the date "
-            "(an unusual layout?); change it by hand"
-        )
-    return new_data
+    return edit_in_place(
+        data,
+        display,
+        lambda text: splice_date(text, event, span, display),
+        lambda old: old.model_copy(update={"date": span}) if same_place(old, event) else old,
+        f"could not change the date in {display} without changing more than the date "
+        "(an unusual layout?); change it by hand",
+    )
