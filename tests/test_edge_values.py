@@ -115,6 +115,8 @@ def test_an_id_with_a_newline_is_refused_by_validate_and_add(
         ("https://e.example/a b", "url-characters"),
         ("https://e.example/\u202egnp.exe", "url-characters"),
         ("https://e.example/\u2028", "url-characters"),
+        # found by the long fuzz run: an ics reader took `\N` for an escaped line break
+        ("http://e.example/\\N", "url-characters"),
         ("https://e.example/\x7f", "url-characters"),
         (" https://e.example/", "url-characters"),
         ("https://e.example/\n", "url-characters"),

@@ -140,6 +140,11 @@ def readme_block(readme: str) -> str:
 
 def publish(latest: Path = LATEST, readme: Path = README, record: Path = RECORD) -> str:
     """Add the latest run to the record and write the README table; return the table."""
+    if not latest.is_file():
+        raise SystemExit(
+            f"no fuzz run is on record at {latest}: run the suite first (its figures are kept "
+            "in pytest's cache, so not with -p no:cacheprovider)"
+        )
     run = json.loads(latest.read_text(encoding="utf-8"))
     if run["failed"] or run["tracebacks"] or run["lost"]:
         raise SystemExit(

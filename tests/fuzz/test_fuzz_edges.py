@@ -187,7 +187,7 @@ def hostile_url(draw: st.DrawFn) -> str:
 
 def _acceptable(url: str) -> bool:
     """What a web address is, said a second way: the oracle for `url_problem`."""
-    if any(c.isspace() or unicodedata.category(c)[0] in "CZ" for c in url):
+    if any(c.isspace() or c == "\\" or unicodedata.category(c)[0] in "CZ" for c in url):
         return False
     try:
         parts = urlsplit(url)

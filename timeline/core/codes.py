@@ -151,8 +151,8 @@ CODES: dict[str, Code] = {
         Code(
             "url-characters",
             "error",
-            "a source `url` with a space, a line break or another control or invisible "
-            "character (`\\r\\n`, NUL, tab, ESC, U+202E)",
+            "a source `url` with a space, a backslash, a line break or another control or "
+            "invisible character (`\\r\\n`, NUL, tab, ESC, U+202E)",
             "write the link on one line; a space as `%20`",
         ),
         Code(

@@ -2,7 +2,8 @@
 
 A source links to a web page, so a `url` is an `http` or `https` address with a host, a
 port from 1 to 65535 if it names one, and nothing that could break a line or a header:
-no whitespace and no control, format (bidi, zero-width) or separator characters. Those
+no whitespace, no backslash and no control, format (bidi, zero-width) or separator
+characters. Those
 are checked on the text as written, before parsing: `urlsplit` silently drops tabs and
 line breaks, so a header injected with CR LF would otherwise pass.
 """
@@ -20,7 +21,9 @@ _EXAMPLE = "write a full link like 'https://example.org/page'"
 
 def _bad_character(url: str) -> tuple[int, str] | None:
     for position, char in enumerate(url):
-        if char.isspace() or unicodedata.category(char) in _FORBIDDEN:
+        # A backslash is no URL character (RFC 3986): browsers read it as `/`, and an
+        # iCalendar reader as the start of an escape (`\N` a line break).
+        if char.isspace() or char == "\\" or unicodedata.category(char) in _FORBIDDEN:
             return position, char
     return None
 
@@ -47,8 +50,9 @@ def url_problem(url: str) -> tuple[str, str] | None:
         position, char = bad
         return (
             "url-characters",
-            f"{url!r} holds {char!r} at character {position + 1}; a link has no spaces "
-            "or control characters: write it on one line, a space as %20",
+            f"{url!r} holds {char!r} at character {position + 1}; a link has no spaces, "
+            "control characters or backslashes: write it on one line, a space as %20, "
+            "a backslash as /",
         )
     parts = _split(url)
     if parts is not None and parts.scheme.lower() not in ("http", "https"):
