@@ -83,7 +83,8 @@ def _edge_period(day: date, kind: str) -> str:
     if kind == "week":
         year, week, _ = day.isocalendar()
         return f"{year:04d}-W{week:02d}"
-    return f"{day.isoformat()}/{min(day + timedelta(days=3), date.max).isoformat()}"
+    end = day + timedelta(days=min(3, (date.max - day).days))  # (day + 3 may pass 9999)
+    return f"{day.isoformat()}/{end.isoformat()}"
 
 
 @contextmanager
