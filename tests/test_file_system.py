@@ -228,8 +228,7 @@ def test_a_file_refused_as_too_large_by_reading_says_so(
     tree: Tree, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tree({"grown.yaml": "# " + "x" * 100 + "\n"})
-    for module in (timeline.collection.files, timeline.collection.reading):
-        monkeypatch.setattr(module, "MAX_FILE_BYTES", 50)
+    monkeypatch.setattr(timeline.collection.files, "MAX_FILE_BYTES", 50)  # the one limit
     monkeypatch.setattr(timeline.collection.files, "_CHUNK", 16)
     real_fstat = os.fstat
     monkeypatch.setattr(  # stat says 10 bytes: the file grew after it was taken

@@ -51,8 +51,7 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     })  # fmt: skip
     build_tree(root, {"big.yaml": "# " + "x" * 12000 + "\n" + event_yaml("big")})
     # big.yaml is too large; every seed file (actors.yaml is the largest) is not
-    for module in (timeline.collection.files, timeline.collection.reading):
-        monkeypatch.setattr(module, "MAX_FILE_BYTES", 10000)
+    monkeypatch.setattr(timeline.collection.files, "MAX_FILE_BYTES", 10000)  # the one limit
     monkeypatch.setattr(timeline.collection.loading, "PARALLEL_MIN_FILES", 1)
     monkeypatch.chdir(tmp_path)
     return root

@@ -121,6 +121,18 @@ def not_a_file_message(path: Path | str, kind: str) -> str:
     )
 
 
+def unread_reason(path: Path | str, error: OSError | NotAFile | TooLarge, split: str
+                  ) -> tuple[str, str]:  # fmt: skip
+    """(code, message) for a file `read_limited` refused; `split` says how to make it
+    smaller ("split it into smaller files")."""
+    if isinstance(error, NotAFile):
+        return "not-a-file", not_a_file_message(path, error.kind)
+    if isinstance(error, TooLarge):
+        size = f"{error.size:,} bytes, more" if error.size is not None else "more bytes"
+        return "too-large", f"the file has {size} than the limit of {MAX_FILE_BYTES:,}; {split}"
+    return open_failure(path, error)
+
+
 def open_failure(path: Path | str, error: OSError) -> tuple[str, str]:
     """The problem code and message for a file that could not be opened: `not-a-file`
     (a socket cannot be opened at all) or `unreadable`, with the fix."""

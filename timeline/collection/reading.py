@@ -12,12 +12,10 @@ from pydantic import ValidationError
 
 from timeline.collection.facts_codec import decode_facts
 from timeline.collection.files import (
-    MAX_FILE_BYTES,
     NotAFile,
     TooLarge,
-    not_a_file_message,
-    open_failure,
     read_limited,
+    unread_reason,
 )
 from timeline.collection.positions import describe_value, validation_problems
 from timeline.collection.yamlread import Document, Loc, decode, read_documents
@@ -62,18 +60,8 @@ def read_raw(path: Path, display: str) -> tuple[bytes, os.stat_result] | FileRes
     (see `read_limited`: a FIFO, a socket or a device is named, never read)."""
     try:
         return read_limited(path)
-    except NotAFile as error:
-        return _unread(display, "not-a-file", not_a_file_message(path, error.kind))
-    except TooLarge as error:
-        size = f"{error.size:,} bytes, more" if error.size is not None else "more bytes"
-        return _unread(
-            display,
-            "too-large",
-            f"the file has {size} than the limit of {MAX_FILE_BYTES:,}; split it into "
-            "smaller files",
-        )
-    except OSError as error:
-        return _unread(display, *open_failure(path, error))
+    except (NotAFile, TooLarge, OSError) as error:
+        return _unread(display, *unread_reason(path, error, "split it into smaller files"))
 
 
 def _unread(display: str, code: str, message: str) -> FileResult:

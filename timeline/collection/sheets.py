@@ -20,9 +20,8 @@ from timeline.collection.files import (
     MAX_FILE_BYTES,
     NotAFile,
     TooLarge,
-    not_a_file_message,
-    open_failure,
     read_limited,
+    unread_reason,
 )
 from timeline.core.errors import TimelineError
 from timeline.core.problems import Problem
@@ -93,18 +92,8 @@ def read_sheet(path: Path, display: str, sheet_name: str | None = None) -> Sheet
     visible one) or the CSV text."""
     try:  # never more than the limit and one byte, whatever `stat` says (see read_limited)
         data = read_limited(path)[0]
-    except TooLarge as error:
-        size = f"{error.size:,} bytes, more" if error.size is not None else "more bytes"
-        return _unread(
-            display,
-            "too-large",
-            f"the file has {size} than the limit of {MAX_FILE_BYTES:,}; "
-            "split the sheet into smaller ones",
-        )
-    except NotAFile as error:
-        return _unread(display, "not-a-file", not_a_file_message(path, error.kind))
-    except OSError as error:
-        return _unread(display, *open_failure(path, error))
+    except (NotAFile, TooLarge, OSError) as error:
+        return _unread(display, *unread_reason(path, error, "split the sheet into smaller ones"))
     if data.startswith(_ZIP_MAGIC):
         return read_workbook(data, display, sheet_name)
     if data.startswith(_OLE2_MAGIC):
