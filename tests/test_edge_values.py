@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ from typing import Any
 import icalendar
 import pytest
 from helpers import ACTORS, ROOT, event_yaml, tree_snapshot
+from hypothesis import example, given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 from typer.testing import Result
 
+from timeline.core import urls
 from timeline.core.model import Actor, Event
 from timeline.core.urls import url_problem, web_url
 
@@ -158,6 +162,27 @@ def test_web_addresses_pass(url: str) -> None:
     assert url_problem(url) is None
     assert web_url(url) == url
     assert codes(Event, **{**BASE, "sources": [{"url": url}]}) == []
+
+
+def _bad_character_by_character(url: str) -> tuple[int, str] | None:
+    """The rule `_bad_character` follows, one character at a time, with no fast path."""
+    for position, char in enumerate(url):
+        if char.isspace() or char == "\\" or unicodedata.category(char) in urls._FORBIDDEN:
+            return position, char
+    return None
+
+
+@given(
+    st.text(st.characters(codec="ascii"))
+    | st.text()
+    | st.builds("https://e.example/{}".format, st.text(st.characters(max_codepoint=0x3000)))
+)
+@example("https://e.example/\x7f")
+@example("https://e.example/a b")
+@example("https://e.example/\\N")
+@example("https://e.example/\x1f")
+def test_the_quick_path_for_url_characters_agrees_with_the_rule(url: str) -> None:
+    assert urls._bad_character(url) == _bad_character_by_character(url)
 
 
 def test_an_injected_header_never_reaches_an_export(tree: Tree, cli: Cli) -> None:

@@ -20,6 +20,11 @@ _EXAMPLE = "write a full link like 'https://example.org/page'"
 
 
 def _bad_character(url: str) -> tuple[int, str] | None:
+    # Nearly every address is printable ASCII: its only bad characters are the space and
+    # the backslash (no other printable ASCII character is a space, a separator or a
+    # control), found without a call per character (this loop was 1/6 of a cold run).
+    if url.isascii() and url.isprintable() and " " not in url and "\\" not in url:
+        return None
     for position, char in enumerate(url):
         # A backslash is no URL character (RFC 3986): browsers read it as `/`, and an
         # iCalendar reader as the start of an escape (`\N` a line break).
