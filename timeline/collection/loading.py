@@ -36,19 +36,20 @@ def _parse(path: Path, display: str, actors: bool) -> tuple[FileResult, Stamp | 
     return read_bytes(data, display, actors=actors), (identity(stat), digest(data))
 
 
-def _pack(result: FileResult) -> tuple[bytes, bytes] | None:
-    return encode_records(
-        result.path, result.events, result.actors, result.problems, result.record_facts()
-    )
+def _pack(result: FileResult, records: bool = True) -> tuple[bytes, bytes] | None:
+    """A file's result in the cache's form; without `records`, its facts and problems
+    only (encoding the records is a sixth of a cold run, wasted when nothing keeps them)."""
+    events, actors = (result.events, result.actors) if records else ([], [])
+    return encode_records(result.path, events, actors, result.problems, result.record_facts())
 
 
-def _parse_chunk(jobs: list[tuple[str, str, bool]]) -> bytes:
-    """Worker process: parse files, return their facts and records in the cache's form
-    (cheap to send; the records are only rebuilt if they are needed)."""
+def _parse_chunk(jobs: list[tuple[str, str, bool]], records: bool = True) -> bytes:
+    """Worker process: parse files, return their facts and (with `records`) records in
+    the cache's form (cheap to send; the records are only rebuilt if they are needed)."""
     out = []
     for name, display, actors in jobs:
         result, stamp = _parse(Path(name), display, actors)
-        out.append((_pack(result), stamp))
+        out.append((_pack(result, records), stamp))
     return marshal.dumps(out)
 
 
@@ -117,11 +118,14 @@ def _parse_in_workers(
     size = max(8, -(-len(missing) // (count * 8)))  # several chunks a worker: even finish
     chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
     decoder = cache.decoder if cache is not None else Decoder()
+    send_records = records or cache is not None  # the cache keeps them for later commands
     done = 0
     with ProcessPoolExecutor(max_workers=count) as pool:
         futures = {
             pool.submit(
-                _parse_chunk, [(str(jobs[n][0]), jobs[n][1], jobs[n][2]) for n in chunk]
+                _parse_chunk,
+                [(str(jobs[n][0]), jobs[n][1], jobs[n][2]) for n in chunk],
+                send_records,
             ): chunk
             for chunk in chunks
         }
