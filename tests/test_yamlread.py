@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline.collection.yamlread import MAX_DEPTH, decode, read_documents, resolve_plain
 
@@ -101,3 +104,69 @@ def test_hostile_text_never_raises(text: str) -> None:
     documents, problems = read_documents(text, "f.yaml")
     assert problems, documents
     assert all(p.line >= 1 and p.column >= 1 for p in problems)
+
+
+# --- The walk against PyYAML's own node tree -------------------------------------------------
+
+_SCALARS = (
+    st.text(max_size=12)
+    | st.sampled_from(["<<", "~", "null", "true", "False", "no", "2014", "-7", "1.5", ".inf",
+                       "2014-02-17", "2014-02-30", "0123", "", " x", "a: b", "- x", "#"])
+    | st.integers(-(10**20), 10**20)
+    | st.dates()
+    | st.booleans()
+    | st.none()
+)  # fmt: skip
+_TREES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=6) | st.sampled_from(["<<", "1", "null", "id"]), inner,
+                      max_size=4),
+    max_leaves=24,
+)  # fmt: skip
+
+
+def _expected(node: yaml.Node) -> object:
+    """A node's value under the format's rules: a key is its text, a plain scalar resolved."""
+    if isinstance(node, yaml.MappingNode):
+        return {key.value: _expected(value) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_expected(item) for item in node.value]
+    plain = node.style is None and node.tag != "tag:yaml.org,2002:str"
+    return resolve_plain(node.value) if plain else node.value
+
+
+def _places(node: yaml.Node, loc: tuple[object, ...], values: dict, keys: dict) -> None:
+    values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            keys[(*loc, key.value)] = (key.start_mark.line + 1, key.start_mark.column + 1)
+            _places(value, (*loc, key.value), values, keys)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _places(item, (*loc, index), values, keys)
+
+
+@given(st.lists(_TREES, min_size=1, max_size=3), st.sampled_from([None, True, False]))
+@settings(max_examples=300, deadline=None)
+def test_values_and_places_agree_with_pyyaml_nodes(trees: list[object], flow: bool | None) -> None:
+    # Keys never repeat and no anchor is written, so every document is one the format
+    # accepts but for merge keys: the walk must give PyYAML's node tree, read by our rules.
+    text = yaml.safe_dump_all(trees, default_flow_style=flow, allow_unicode=True)
+    nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    fast, problems = read_documents(text, "f.yaml")
+    tracked, tracked_problems = read_documents(text, "f.yaml", track=True)
+    merges = sum(isinstance(t, dict) and "<<" in t for t in trees) > 0 or "<<:" in text
+    assert problems == tracked_problems
+    if not merges:
+        assert problems == []
+        assert [d.value for d in fast] == [_expected(n) for n in nodes]
+    assert [d.value for d in tracked] == [d.value for d in fast]
+    for document, node in zip(tracked, nodes, strict=True):
+        values: dict = {}
+        keys: dict = {}
+        _places(node, (), values, keys)
+        if not merges:
+            assert document.values == values
+            assert document.keys == keys
+        assert (document.line, document.column) >= (1, 1)

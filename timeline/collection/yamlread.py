@@ -43,6 +43,8 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?\Z")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+#: The first characters of every plain scalar `resolve_plain` may read as other than text.
+_RESOLVED_FIRST = frozenset("~nNtTfF0123456789+-.")
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _PLAIN_TAGS = frozenset((None, "!", "tag:yaml.org,2002:str"))
 _CONTAINER_TAGS = frozenset((None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
@@ -216,9 +218,24 @@ class _Walker:
             event = get_event()
             kind = type(event)
             if kind is scalar_event:
-                if event.anchor is not None:
-                    self._refuse_anchor(event)
-                value = scalar(event)
+                if event.anchor is not None or event.tag is not None:
+                    if event.anchor is not None:
+                        self._refuse_anchor(event)
+                    value = scalar(event)
+                elif stack and stack[-1][3] and stack[-1][2] is _NO_KEY:
+                    # a mapping's key, nearly every other event: placed here, resolved never
+                    # (a key is its text), checked by `_key` only when it may be a problem
+                    frame = stack[-1]
+                    key = event.value
+                    if track or key in frame[0] or key == "<<":
+                        frame[2] = self._key(event, key, frame[0], frame[1], document)
+                    else:
+                        frame[2] = key
+                    continue
+                else:
+                    value = event.value
+                    if event.implicit[0] and (not value or value[0] in _RESOLVED_FIRST):
+                        value = resolve_plain(value)
             elif kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                     value = self._open(event, len(stack))
@@ -236,15 +253,14 @@ class _Walker:
                     continue
                 if value is _STOP:
                     return
-            mark = event.start_mark
-            position = (mark.line + 1, mark.column + 1)
             if not stack:
                 assert document is not None
+                mark = event.start_mark
                 document.value = value
-                document.line, document.column = position
+                document.line, document.column = mark.line + 1, mark.column + 1
                 loc: Loc = ()
                 if track:
-                    document.values[loc] = position
+                    document.values[loc] = (mark.line + 1, mark.column + 1)
             else:
                 frame = stack[-1]
                 parent = frame[0]
@@ -270,7 +286,8 @@ class _Walker:
                 if track or len(stack) == 1:
                     # the starts of top-level items are always kept: records begin there
                     assert document is not None
-                    document.values[loc] = position
+                    mark = event.start_mark
+                    document.values[loc] = (mark.line + 1, mark.column + 1)
             if type(value) is dict:
                 stack.append([value, loc, _NO_KEY, True, None])
             elif type(value) is list:
