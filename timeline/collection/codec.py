@@ -73,6 +73,7 @@ class _Codec:
     def __init__(self, model: type[BaseModel]) -> None:
         self.model = model
         self.names = tuple(model.model_fields)
+        self.bits = {name: 1 << bit for bit, name in enumerate(self.names)}  # of the set mask
         self.special: list[tuple[int, str, str, type[BaseModel] | None]] = []
         for index, (name, info) in enumerate(model.model_fields.items()):
             kind = _field_kind(info.annotation)
@@ -113,13 +114,10 @@ def _encode_model(record: BaseModel) -> tuple[Any, ...]:
             out[index] = _encode_model(value)
         else:
             out[index] = [_encode_model(item) for item in value]
-    mask = 0
-    for bit, name in enumerate(codec.names):
-        if name in record.model_fields_set:
-            mask |= 1 << bit
-    out.append(mask)
-    if isinstance(record, Placed):
-        out.extend((record.line, record.column, record.doc, record.index))
+    bits = codec.bits
+    out.append(sum(bits[name] for name in record.model_fields_set if name in bits))
+    if codec.placed:
+        out.extend((record.line, record.column, record.doc, record.index))  # type: ignore[attr-defined]
     return tuple(out)
 
 

@@ -236,6 +236,16 @@ class _Walker:
                     value = event.value
                     if event.implicit[0] and (not value or value[0] in _RESOLVED_FIRST):
                         value = resolve_plain(value)
+                    if len(stack) > 1 and not track:
+                        # a value inside a record, whose place is not kept: set it here
+                        frame = stack[-1]
+                        if not frame[3]:
+                            frame[0].append(value)
+                            continue
+                        if frame[2] is not _SKIP:
+                            frame[0][frame[2]] = value
+                            frame[2] = _NO_KEY
+                            continue
             elif kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                     value = self._open(event, len(stack))

@@ -196,40 +196,45 @@ class Placed(Record):
     _doc: int = PrivateAttr(default=0)
     _index: int | None = PrivateAttr(default=None)
 
+    # The place is read from Pydantic's store of private values, `__pydantic_private__`,
+    # directly: `self._path` goes through `BaseModel.__getattr__`, a Python call on every
+    # read, and reading the place of every record was a tenth of a cold `validate`.
+
     @property
     def path(self) -> str:
         """The file this record was read from, as shown to the user."""
-        return self._path
+        return self._private()["_path"]  # type: ignore[no-any-return]
 
     @property
     def line(self) -> int:
-        return self._line
+        return self._private()["_line"]  # type: ignore[no-any-return]
 
     @property
     def column(self) -> int:
-        return self._column
+        return self._private()["_column"]  # type: ignore[no-any-return]
 
     @property
     def doc(self) -> int:
         """Index of its YAML document in the file's stream."""
-        return self._doc
+        return self._private()["_doc"]  # type: ignore[no-any-return]
 
     @property
     def index(self) -> int | None:
         """Index in its document's list, or None when the document is the record itself."""
-        return self._index
+        return self._private()["_index"]  # type: ignore[no-any-return]
+
+    def _private(self) -> dict[str, Any]:
+        private = self.__pydantic_private__
+        if private is None:  # never for a record Pydantic built; set as Pydantic would
+            private = {"_path": "", "_line": 1, "_column": 1, "_doc": 0, "_index": None}
+            object.__setattr__(self, "__pydantic_private__", private)
+        return private
 
     def place(
         self, path: str, line: int, column: int, doc: int = 0, index: int | None = None
     ) -> Self:
         """Record where this was read from (1-based line and column)."""
-        self._path, self._line, self._column, self._doc, self._index = (
-            path,
-            line,
-            column,
-            doc,
-            index,
-        )
+        self._private().update(_path=path, _line=line, _column=column, _doc=doc, _index=index)
         return self
 
 

@@ -47,7 +47,10 @@ def url_problem(url: str) -> tuple[str, str] | None:
     that do not belong in one (so `not a url` is named for its scheme, ` https://x` for
     its space), then the characters, the host and the port."""
     head, colon, _ = url.partition(":")
-    scheme = "".join(char for char in head if char.isascii() and char.isalnum()).lower()
+    if head.isascii() and head.isalnum():
+        scheme = head.lower()  # as below, without a call per character
+    else:
+        scheme = "".join(char for char in head if char.isascii() and char.isalnum()).lower()
     if not colon or scheme not in ("http", "https"):
         return ("url-scheme", f"{url!r} is not an http or https address; {_EXAMPLE}")
     bad = _bad_character(url)
