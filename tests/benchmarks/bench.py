@@ -405,6 +405,8 @@ def main() -> None:
         print(json.dumps(processes.measure_in_process(args.in_process, cache, args.repeat)))
         return
     parts = set(args.parts.split(","))
+    if parts & {"processes", "imports"}:
+        processes.compile_package()
     capacity = [parallel_capacity()]
     if "sizes" in parts:
         sizes(args, folder)
