@@ -195,7 +195,12 @@ def _seconds(value: float) -> str:
 def _ratio(top: tuple[float, float] | None, bottom: tuple[float, float] | None) -> str:
     if top is None or bottom is None or not bottom[0] or not bottom[1]:
         return "-"
-    return f"{top[0] / bottom[0]:.2f}x ({top[1] / bottom[1]:.2f}x)"
+    return f"{_times(top[0] / bottom[0])} ({_times(top[1] / bottom[1])})"
+
+
+def _times(ratio: float) -> str:
+    """A ratio to two places, or to three under 0.1 (where the goals of 0.05x lie)."""
+    return f"{ratio:.3f}x" if ratio < 0.1 else f"{ratio:.2f}x"
 
 
 def table(columns: dict[str, dict[str, Any]], count: int) -> str:
