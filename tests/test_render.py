@@ -185,6 +185,19 @@ def test_the_key_explains_windows(seed: Collection) -> None:
     assert "sometime in this window" in key.text
 
 
+@pytest.mark.parametrize(
+    ("as_of", "anchor"),
+    [(date(2026, 12, 1), "right"), (date(2011, 1, 1), "left")],
+)
+def test_the_as_of_label_stays_inside_the_chart(seed: Collection, as_of: date, anchor: str) -> None:
+    # Near the right end of the range (every event past: the usual case), a label to the
+    # right of the line would be cut off at the chart's edge; it goes to its left there.
+    fig = timeline_figure(seed.events, seed, as_of=as_of)
+    [label] = [a for a in fig.layout.annotations if a.text.startswith("as of ")]
+    assert label.xanchor == anchor
+    assert (label.xshift > 0) == (anchor == "left")
+
+
 def test_day_is_a_marker_and_an_approximate_day_is_faint(seed: Collection) -> None:
     fig = timeline_figure(seed.events, seed, as_of=AS_OF)
     exact, i = glyph_of(fig, "csis-publishes-letter-to-kerry")  # 2014-09-12

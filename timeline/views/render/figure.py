@@ -370,9 +370,13 @@ def _marks(
                  "y0": top - 0.5, "y1": bottom + 0.5, "fillcolor": "rgba(120,135,160,0.07)",
                  "line": {"width": 0}, "layer": "below"}
             )  # fmt: skip
-    annotations = [
+    # The label goes on the line's left when the line is in the range's right part (as when
+    # every event is past), where on its right it would be cut off at the chart's edge.
+    late = as_of_ms - x_range[0] > (x_range[1] - x_range[0]) * 0.7
+    annotations: list[dict[str, Any]] = [
         {"x": as_of_ms, "y": 1, "xref": "x", "yref": "paper", "yanchor": "top",
-         "xanchor": "left", "xshift": 3, "text": f"as of {as_of.day} {as_of:%b %Y}",
+         "xanchor": "right" if late else "left", "xshift": -3 if late else 3,
+         "text": f"as of {as_of.day} {as_of:%b %Y}",
          "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
          "font": {"color": "#c0392b", "size": 11}},
         *(
