@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-from helpers import build_tree
+from helpers import SEED, build_tree
+from history_repos import four_days
 from typer.testing import CliRunner, Result
 
 from timeline.cli.app import app
@@ -20,6 +22,19 @@ def tree(tmp_path: Path) -> Callable[[Mapping[str, str | bytes]], Path]:
         return build_tree(tmp_path / "events", files)
 
     return make
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Path:
+    """A copy of the seed collection as tmp_path/events (the CLI runs in tmp_path)."""
+    shutil.copytree(SEED, tmp_path / "events")
+    return tmp_path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git history of four days (`history_repos.four_days`) in tmp_path/repo."""
+    return four_days(tmp_path / "repo")
 
 
 @pytest.fixture

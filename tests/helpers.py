@@ -68,6 +68,11 @@ def tree_snapshot(root: Path) -> dict[str, bytes | None]:
     }
 
 
+def files_of(root: Path) -> dict[str, bytes | None]:
+    """Every file below `root` with its bytes, the CLI's cache folder aside."""
+    return {k: v for k, v in tree_snapshot(root).items() if not k.startswith(".cache")}
+
+
 def collection_snapshot(collection: Collection) -> list[Any]:
     """Everything a command can see of a collection, placement included."""
     return [

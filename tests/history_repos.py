@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from helpers import ACTORS, event_yaml
 from history_example import commit, init
 
 EV = "events/"
+
+#: The mark of every test module that builds a history.
+NEEDS_GIT = pytest.mark.skipif(
+    shutil.which("git") is None, reason="needs the git command (apt-get install git)"
+)
 
 
 def alpha(**fields: str) -> str:

@@ -5,7 +5,6 @@ event removed and recorded again, and a record invalid in an old commit."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import ACTORS, event_yaml, tree_snapshot
 from history_example import commit, git, init
-from history_repos import EV, alpha, beta, four_days
+from history_repos import EV, NEEDS_GIT, alpha, beta
 from typer.testing import Result
 
 from timeline.collection import gitstates
@@ -21,15 +20,8 @@ from timeline.collection.gitchanges import event_versions
 from timeline.collection.gitrepo import GitError, Repository
 from timeline.collection.gitstates import History
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None, reason="needs the git command (apt-get install git)"
-)
+pytestmark = NEEDS_GIT
 Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return four_days(tmp_path / "repo")
 
 
 def events_of(result: Result) -> list[str]:

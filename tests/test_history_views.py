@@ -6,27 +6,19 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from helpers import event_yaml
 from history_example import commit, git, init
-from history_repos import four_days
+from history_repos import NEEDS_GIT
 from typer.testing import Result
 
 from timeline.collection.gitstates import History
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None, reason="needs the git command (apt-get install git)"
-)
+pytestmark = NEEDS_GIT
 Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return four_days(tmp_path / "repo")
 
 
 def test_report_known_on_names_the_commit_and_what_was_learned(cli: Cli, repo: Path) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import SEED, tree_snapshot
+from helpers import files_of, tree_snapshot
 from typer.testing import Result
 
 Cli = Callable[..., Result]
@@ -24,17 +24,6 @@ WRITERS = {
     "export": ["export", "--format", "csv", *AS_OF],
     "schema": ["schema"],
 }
-
-
-@pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    shutil.copytree(SEED, tmp_path / "events")
-    return tmp_path
-
-
-def files_of(root: Path) -> dict[str, bytes | None]:
-    """Every file below `root` with its bytes, the CLI's cache folder aside."""
-    return {k: v for k, v in tree_snapshot(root).items() if not k.startswith(".cache")}
 
 
 def _one_line_error(result: Result) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import date
@@ -383,13 +382,6 @@ def test_hostile_text_stays_text_in_html_in_chromium(
 # --- Command line ----------------------------------------------------------------------------
 
 Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    """A copy of the seed collection as tmp_path/events (the CLI runs in tmp_path)."""
-    shutil.copytree(SEED, tmp_path / "events")
-    return tmp_path
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SEED, tree_snapshot
+from helpers import files_of, tree_snapshot
 from typer.testing import Result
 
 from timeline.cli.report import MAX_PERIODS
@@ -21,16 +21,6 @@ from timeline.store.series import write_series
 
 Cli = Callable[..., Result]
 AS_OF = ("--as-of", "2014-09-13")
-
-
-@pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    shutil.copytree(SEED, tmp_path / "events")
-    return tmp_path
-
-
-def files_of(root: Path) -> dict[str, bytes | None]:
-    return {k: v for k, v in tree_snapshot(root).items() if not k.startswith(".cache")}
 
 
 # --- The bound --------------------------------------------------------------------------------
