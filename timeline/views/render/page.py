@@ -35,7 +35,8 @@ from timeline.views.render.listing import STATUS_GLYPHS, EventRow
 _DIV_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 _CDN = "https://cdn.plot.ly/plotly-{version}.min.js"
 
-# Runs after plotly.js: draws the figure read from its JSON block, and opens an event's
+# Runs after plotly.js on a page of 1,500 marks or fewer (larger pages run
+# `templates/density.js`): draws the figure read from its JSON block, and opens an event's
 # first source (http/https only) in a new tab when the event is clicked. `DIV_ID` is
 # replaced by a checked identifier, never by user text.
 _FIGURE_SCRIPT = """(function () {
@@ -49,23 +50,11 @@ _FIGURE_SCRIPT = """(function () {
     modeBarButtons: [["toImage", "zoom2d", "resetScale2d"]],
     toImageButtonOptions: {filename: "timeline", scale: 2},
     plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1))};
-  var table = null;
-  var packed = document.getElementById(id + "-table");
-  (packed ? inflate(packed.textContent) : Promise.resolve(null)).then(function (unpacked) {
-    if (unpacked) {  // the page reads it where small pages keep their search texts
-      table = unpacked;
-      fig.layout.meta = fig.layout.meta || {};
-      fig.layout.meta.table = table;
-      linkPoints(fig.data, table);
-    }
-    return Plotly.newPlot(gd, fig.data, fig.layout, config);
-  }).then(function () {
-    if (table) hoverCards(gd, table);
+  Plotly.newPlot(gd, fig.data, fig.layout, config).then(function () {
     gd.on("plotly_click", function (event) {
       var point = event && event.points && event.points[0];
       if (!point || typeof point.customdata !== "number") return;
-      var n = point.customdata, url = ((gd.layout.meta || {}).urls || [])[n];
-      if (table && table.urlDir[n] >= 0) url = table.urlDirs[table.urlDir[n]] + table.urlRest[n];
+      var url = ((gd.layout.meta || {}).urls || [])[point.customdata];
       if (typeof url === "string" && /^https?:\\/\\//i.test(url)) {
         window.open(url, "_blank", "noopener,noreferrer");
       }
@@ -73,101 +62,6 @@ _FIGURE_SCRIPT = """(function () {
     gd.setAttribute("data-ready", "true");
     gd.dispatchEvent(new CustomEvent("timeline:ready"));
   });
-  // Large pages carry their event table deflated and in base64 (a quarter of its size);
-  // the browser's own DecompressionStream inflates it, no request made.
-  function inflate(text) {
-    var raw = atob(text.trim()), bytes = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).text().then(JSON.parse);
-  }
-  // Large pages: the connectors of related events, drawn between the two events' markers
-  // (the table holds the pairs of event numbers; the figure, the markers).
-  function linkPoints(data, t) {
-    var links = data.filter(function (trace) { return trace.meta === "links"; })[0];
-    if (!links || !t.links.length) return;
-    var n = t.titles.length, xs = new Float64Array(n), ys = new Float64Array(n);
-    data.forEach(function (trace) {
-      if (trace.meta !== "events") return;
-      var x = numbers(trace.x), y = numbers(trace.y), at = numbers(trace.customdata);
-      for (var k = 0; k < at.length; k++) { xs[at[k]] = x[k]; ys[at[k]] = y[k]; }
-    });
-    var count = t.links.length / 2;
-    var x = new Float64Array(3 * count), y = new Float64Array(3 * count);
-    for (var i = 0; i < count; i++) {
-      var a = t.links[2 * i], b = t.links[2 * i + 1];
-      x[3 * i] = xs[a]; x[3 * i + 1] = xs[b]; x[3 * i + 2] = NaN;
-      y[3 * i] = ys[a]; y[3 * i + 1] = ys[b]; y[3 * i + 2] = NaN;
-    }
-    links.x = x;
-    links.y = y;
-  }
-  // A figure array as numbers: plotly.js's typed-array spec decoded, or the array itself.
-  function numbers(value) {
-    if (!value || typeof value.bdata !== "string") return value || [];
-    var raw = atob(value.bdata), bytes = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-    var Type = {f4: Float32Array, f8: Float64Array, i4: Int32Array}[value.dtype];
-    return new Type(bytes.buffer);
-  }
-  // Large pages: the hover card of an event, built from the page's event table. Every
-  // string goes in with textContent, never as HTML.
-  function hoverCards(gd, t) {
-    var STATUS = ["occurred", "scheduled (announced or agreed)",
-      "proposed (under discussion, not scheduled)", "postponed", "cancelled"];
-    var box = document.createElement("div");
-    box.className = "timeline-card";
-    box.setAttribute("role", "tooltip");
-    box.style.cssText = "position:fixed;display:none;z-index:10;max-width:30rem;" +
-      "padding:6px 9px;background:#fff;border:1px solid #aab2bd;border-radius:3px;" +
-      "font:12px system-ui,sans-serif;color:#1f2630;pointer-events:none;" +
-      "box-shadow:0 1px 4px rgba(0,0,0,.15)";
-    document.body.appendChild(box);
-    function line(parts) {
-      var row = document.createElement("div");
-      parts.forEach(function (part) {
-        var el = document.createElement(part[1] || "span");
-        el.textContent = part[0];
-        if (part[2]) el.style.color = part[2];
-        row.appendChild(el);
-      });
-      box.appendChild(row);
-    }
-    function sure(flags) {
-      var notes = [];
-      if ((flags & 3) === 1) notes.push("month precision: some time in the month");
-      if ((flags & 3) === 2) notes.push("year precision: some time in the year");
-      if ((flags & 3) === 3) notes.push("a window: one day in it, not known which");
-      if (flags & 4) notes.push("approximate");
-      if (flags & 8) notes.push("uncertain");
-      if (flags & 16) notes.push("ongoing, no end known");
-      return notes.join("; ");
-    }
-    gd.on("plotly_hover", function (event) {
-      var point = event && event.points && event.points[0];
-      var n = point && point.customdata;
-      if (typeof n !== "number" || !(n >= 0 && n < t.titles.length)) return;
-      box.textContent = "";
-      line([[t.titles[n], "b"]]);
-      line([[t.labels[n] + "  \u00b7  " + STATUS[parseInt(t.status[n], 32)] + "  \u00b7  " +
-        t.typeNames[t.types[n]].replace(/-/g, " ")]]);
-      var flags = sure(parseInt(t.flags[n], 32));
-      if (flags) line([[flags, "i"]]);
-      var who = t.actors[n].map(function (a) { var r = t.actorNames[a]; return r[1] || r[0]; });
-      if (who.length) line([["who: ", "b"], [who.slice(0, 8).join(", ") +
-        (who.length > 8 ? ", and " + (who.length - 8) + " more" : "")]]);
-      var tags = t.tags[n].map(function (i) { return t.tagNames[i]; });
-      if (tags.length) line([["tags: ", "b"], [tags.join(", ")]]);
-      if (t.urlDir[n] >= 0) line([["click to open the source", "span", "#5b6470"]]);
-      var mouse = event.event || {};
-      var x = (mouse.clientX || 0) + 14, y = (mouse.clientY || 0) + 14;
-      box.style.display = "block";
-      box.style.left = Math.max(0, Math.min(x, window.innerWidth - box.offsetWidth - 4)) + "px";
-      box.style.top = (y + box.offsetHeight > window.innerHeight
-        ? Math.max(0, y - box.offsetHeight - 28) : y) + "px";
-    });
-    gd.on("plotly_unhover", function () { box.style.display = "none"; });
-  }
 })();"""
 
 
