@@ -372,6 +372,17 @@
       range: [total - 0.2, -0.9], height: Math.min(d.heightCap, Math.max(380, 150 + total * px))};
   }
 
+  // Horizontal bars from each chosen mark's event's start to its end.
+  function spanBars(trace, chosen) {
+    trace.type = "bar";
+    trace.orientation = "h";
+    trace.base = chosen.map(function (m) { return ev.start[ev.markEvent[m]]; });
+    trace.x = chosen.map(function (m) {
+      var k = ev.markEvent[m];
+      return ev.end[k] - ev.start[k];
+    });
+  }
+
   function eventTraces(marks, x0, x1) {
     var layout = rowsOf(marks, x0, x1), rows = layout.rows, match = state.match;
     var traces = [], where = {};
@@ -387,26 +398,14 @@
           // not a span of activity: a faint wash in a full outline, ticks at its bounds
           var pale = d.style.patterns[status];
           traces.push(windowEnds(chosen, status, rows));
-          trace.type = "bar";
-          trace.orientation = "h";
-          trace.base = chosen.map(function (m) { return ev.start[ev.markEvent[m]]; });
-          trace.x = chosen.map(function (m) {
-            var k = ev.markEvent[m];
-            return ev.end[k] - ev.start[k];
-          });
+          spanBars(trace, chosen);
           trace.width = 0.82;
           trace.marker = {color: rgba(colour, 0.1), line: {color: colour, width: 1.5}};
           if (pale) trace.marker.pattern = {shape: pale, fgcolor: colour, size: 6, solidity: 0.2};
           trace.opacity = 1.0;
         } else if (kind === "bar" || kind === "band") {
           var hollow = status !== "occurred", pattern = d.style.patterns[status];
-          trace.type = "bar";
-          trace.orientation = "h";
-          trace.base = chosen.map(function (m) { return ev.start[ev.markEvent[m]]; });
-          trace.x = chosen.map(function (m) {
-            var k = ev.markEvent[m];
-            return ev.end[k] - ev.start[k];
-          });
+          spanBars(trace, chosen);
           trace.width = kind === "band" ? 0.82 : 0.56;
           trace.marker = {color: hollow ? "#ffffff" : colour, line: {color: colour, width: 1.5}};
           if (pattern) {
