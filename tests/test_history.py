@@ -274,15 +274,21 @@ def test_nothing_in_the_repository_changes(cli: Cli, repo: Path) -> None:
     assert tree_snapshot(repo) == before  # the index and every object as they were
 
 
-def test_a_blob_is_parsed_once(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def record_parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The bytes of every blob the history parses from now on, in order."""
     parsed: list[bytes] = []
     real = gitstates._parse_blob
 
-    def counting(data: bytes, actors: bool) -> object:
+    def recording(data: bytes, actors: bool) -> object:
         parsed.append(data)
         return real(data, actors)
 
-    monkeypatch.setattr(gitstates, "_parse_blob", counting)
+    monkeypatch.setattr(gitstates, "_parse_blob", recording)
+    return parsed
+
+
+def test_a_blob_is_parsed_once(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = record_parses(monkeypatch)
     cache = tmp_path / "cache"
     monkeypatch.setenv("TIMELINE_CACHE_DIR", str(cache))
     history = History.of(repo / "events")
@@ -360,10 +366,7 @@ def test_blobs_equal_to_working_files_come_from_the_content_cache(
     cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert cli("validate", "--events", repo / "events").exit_code == 0  # fills the cache
-    parsed: list[bytes] = []
-    real = gitstates._parse_blob
-    monkeypatch.setattr(gitstates, "_parse_blob", lambda data, actors: parsed.append(data)
-                        or real(data, actors))  # fmt: skip
+    parsed = record_parses(monkeypatch)
     history = History.of(repo / "events")
     head = history.collection_at(history.repository.resolve("HEAD"))
     assert parsed == []  # HEAD's files are the working tree's: none parsed again
@@ -379,10 +382,7 @@ def test_blobs_equal_to_working_files_come_from_the_content_cache(
 def test_diff_of_two_commits_reads_only_the_files_that_differ(
     cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parsed: list[bytes] = []
-    real = gitstates._parse_blob
-    monkeypatch.setattr(gitstates, "_parse_blob", lambda data, actors: parsed.append(data)
-                        or real(data, actors))  # fmt: skip
+    parsed = record_parses(monkeypatch)
     result = cli("diff", "HEAD~1", "HEAD", "--events", repo / "events", "--no-cache",
                  "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -398,10 +398,7 @@ def test_diff_of_two_commits_reads_only_the_files_that_differ(
 def test_diff_to_the_working_tree_parses_a_blob_the_files_share_once(
     cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parsed: list[bytes] = []
-    real = gitstates._parse_blob
-    monkeypatch.setattr(gitstates, "_parse_blob", lambda data, actors: parsed.append(data)
-                        or real(data, actors))  # fmt: skip
+    parsed = record_parses(monkeypatch)
     result = cli("diff", "HEAD~2", "--events", repo / "events", "--format", "json")
     assert result.exit_code == 0, result.output
     assert [c["id"] for c in json.loads(result.stdout)["changed"]] == ["beta", "alpha"]
