@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from timeline.cli.group import LazyGroup
+from timeline.core.chars import UNSAFE_CATEGORIES as _UNSAFE
 from timeline.core.errors import TimelineError
 from timeline.core.vocabulary import EVENT_TYPES, STATUSES
 
@@ -306,7 +307,6 @@ def filtered(command: Callable[..., None]) -> Callable[..., None]:
 
 
 _SAFE_CONTROLS = {"\n", "\t"}
-_UNSAFE = frozenset(("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
 
 
 def terminal_safe(text: str) -> str:

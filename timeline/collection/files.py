@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from timeline.core.chars import UNSAFE_CATEGORIES
 from timeline.core.problems import Problem
 
 #: Files larger than this are refused rather than read: no record file comes close.
@@ -37,8 +38,6 @@ _CHUNK = 1 << 20
 #: What to read: a file's path, its path as shown, and whether it is the actor registry.
 Job = tuple[Path, str, bool]
 
-#: Unicode categories that can move the cursor, recolour, reorder or break a line.
-_UNSAFE = frozenset(("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
 _SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\"}
 _ESCAPE = re.compile(r"\\(\\|n|t|r|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
 _UNESCAPE = {"\\": b"\\", "n": b"\n", "t": b"\t", "r": b"\r"}
@@ -164,7 +163,7 @@ def shown_name(text: str) -> str:
             out.append(_SHORT_ESCAPES[ch])
         elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
             out.append(f"\\x{code - 0xDC00:02x}")
-        elif unicodedata.category(ch) in _UNSAFE:
+        elif unicodedata.category(ch) in UNSAFE_CATEGORIES:
             # `\xNN` stands for a byte: characters from U+0080 are written `\uNNNN`
             out.append(
                 f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code <= 0xFFFF
