@@ -19,6 +19,7 @@ from timeline.collection.gitrepo import Change, Commit, TreeFile
 from timeline.collection.gitstates import History
 from timeline.core.changes import CollectionDiff, FieldChanges, diff_events, record_values
 from timeline.core.model import Event
+from timeline.core.periods import period_of
 from timeline.core.problems import Problem
 
 
@@ -167,15 +168,8 @@ class ReplayState:
 
 
 def _bucket(day: date, unit: str) -> date:
-    if unit == "day":
-        return day
-    if unit == "week":
-        return date.fromordinal(day.toordinal() - day.weekday())
-    if unit == "month":
-        return day.replace(day=1)
-    if unit == "quarter":
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return day.replace(month=1, day=1)
+    """The first day of the step (a day, or the week, month, quarter or year) `day` is in."""
+    return day if unit == "day" else period_of(unit, day).first
 
 
 def replay_states(history: History, until: Commit | None = None) -> list[ReplayState]:

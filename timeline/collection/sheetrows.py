@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ from timeline.collection.yamlread import Document, Loc
 from timeline.core.codes import Level
 from timeline.core.dates import DateError, parse_date
 from timeline.core.model import SLUG_PATTERN, Actor, Event, country_codes
+from timeline.core.periods import MONTH_NAMES
 from timeline.core.problems import Problem
 
 #: A spreadsheet cell holds at most this many characters (Excel's own limit).
@@ -32,8 +34,7 @@ _SLUG = re.compile(SLUG_PATTERN)
 #: Unicode's control characters (category Cc) but tab and line feed.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TAG_SPLIT = re.compile(r"[;,\n]+")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")  # fmt: skip
+_MONTHS = tuple(name.lower() for name in MONTH_NAMES)
 #: Month names and their three-letter forms (in English, whatever the locale), to numbers.
 _MONTH_NAMES = {form: number for number, name in enumerate(_MONTHS, 1) for form in (name, name[:3])}
 _SKIPPED_SLIDES = ("title", "era")
@@ -418,7 +419,8 @@ def _new_id(item: Mapping[str, Any], known: Mapping[str, Event], claimed: set[st
     candidates = [base]
     if when[:4].isdigit():
         candidates += [f"{base}-{when[:4]}", f"{base}-{slug_of(when.split('/')[0], 20)}"]
-    for candidate in candidates + [f"{base}-{n}" for n in range(2, 10_000)]:
+    # numbered ids made one at a time: nearly every row takes the first candidate
+    for candidate in chain(candidates, (f"{base}-{n}" for n in range(2, 10_000))):
         if candidate in claimed:
             continue
         record = known.get(candidate)
