@@ -87,10 +87,12 @@ def test_diff_partitions_the_ids(
 
 
 @pytest.mark.parametrize(
-    "text", ["a|b [x](y) <s> &lt; *q* \\ # ~ !", "two\nlines\u2028here", "plain", "`code`"]
-)
+    "text",
+    ["a|b [x](y) <s> &lt; *q* \\ # ~ !", "two\nlines\u2028here", "plain", "`code`",
+     "\u202eevil", "x\u2066y"],
+)  # fmt: skip
 def test_diff_markdown_escapes_record_text_as_the_report_does(text: str) -> None:
-    from timeline.views.changes import _md
     from timeline.views.report.render import md_text
 
-    assert _md(text) == md_text(text)
+    heading = diff_markdown(diff_events([], []), text, "B").splitlines()[0]
+    assert heading == f"# Changes from {md_text(text)} to B"

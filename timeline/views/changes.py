@@ -9,7 +9,6 @@ and after hides the one source that was added.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -17,6 +16,7 @@ from typing import Any
 
 from timeline.core.changes import CollectionDiff, FieldChanges
 from timeline.core.model import Event
+from timeline.views.markdown import md_text
 
 #: Text values longer than this are cut in text and Markdown (JSON has them whole).
 SHORT = 90
@@ -130,26 +130,15 @@ def diff_text(diff: CollectionDiff, origin: str, target: str) -> list[str]:
     return lines
 
 
-# The Markdown report's escaping (`timeline.views.report.render.md_text`), repeated here:
-# the report imports this module, so this one cannot import the report's.
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~!#]|&(?=#?[0-9A-Za-z]+;)")
-_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
-
-
-def _md(value: str) -> str:
-    """Record text as one line of inert Markdown."""
-    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), _LINE_BREAKS.sub(" ", value))
-
-
 def diff_markdown(diff: CollectionDiff, origin: str, target: str) -> str:
     """The diff as a Markdown section, for a briefing or a pull request; record text is
     escaped as the Markdown report escapes it."""
-    out = [f"# Changes from {_md(origin)} to {_md(target)}", "", f"{_counts(diff)}.", ""]
+    out = [f"# Changes from {md_text(origin)} to {md_text(target)}", "", f"{_counts(diff)}.", ""]
 
     def events(heading: str, items: Sequence[Event]) -> None:
         if items:
             out.extend([f"## {heading}", ""])
-            out.extend(f"- {e.date.label}: {_md(e.title)} (`{e.id}`)" for e in items)
+            out.extend(f"- {e.date.label}: {md_text(e.title)} (`{e.id}`)" for e in items)
             out.append("")
 
     events("Added", diff.added)
@@ -158,8 +147,8 @@ def diff_markdown(diff: CollectionDiff, origin: str, target: str) -> str:
         out.extend(["## Changed", ""])
         for change in diff.changed:
             event = change.event
-            out.append(f"- {event.date.label}: {_md(event.title)} (`{event.id}`)")
-            out.extend(f"  - {_md(item.line('→'))}" for item in describe_fields(change.fields))
+            out.append(f"- {event.date.label}: {md_text(event.title)} (`{event.id}`)")
+            out.extend(f"  - {md_text(item.line('→'))}" for item in describe_fields(change.fields))
         out.append("")
     return "\n".join(out)
 

@@ -20,33 +20,12 @@ from timeline.core.model import Event
 from timeline.core.urls import web_url
 from timeline.core.words import noun
 from timeline.views.direction import balance_direction, bdi
+from timeline.views.markdown import md_block, md_text
 from timeline.views.policy import CONTENT_SECURITY_POLICY, REFERRER_POLICY
 from timeline.views.report.model import Count, Report
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
-
-# GFM punctuation that could start a link, image, emphasis, code span, HTML, table cell or
-# strikethrough. `&` only where it would start an entity (`&lt;`), so ordinary ampersands
-# stay readable in the Markdown source.
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~!#]|&(?=#?[0-9A-Za-z]+;)")
-_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
-
-
-def md_text(value: object) -> str:
-    """User text as one line of inert Markdown: safe in a paragraph, heading or table cell,
-    its direction controls closed so that none reorders the rest of the line."""
-    one_line = balance_direction(_LINE_BREAKS.sub(" ", str(value)))
-    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), one_line)
-
-
-def md_block(value: object) -> str:
-    """Multi-line user text as inert Markdown paragraphs (line breaks kept, direction
-    controls closed on each line)."""
-    text = balance_direction(str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    lines = text.split("\n")
-    return "\n".join(_MD_SPECIAL.sub(lambda m: "\\" + m.group(0), line) for line in lines)
-
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+")
 
