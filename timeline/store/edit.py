@@ -76,25 +76,30 @@ def event_path(root: Path, event: Event) -> Path:
     return path
 
 
+def new_file_path(root: Path, event: Event) -> Path | Problem:
+    """Where a new event is filed, or the problem that stops it (at the event's place in
+    the input): an id that cannot be a file name, or a file already there."""
+    try:
+        path = event_path(root, event)
+    except EditError as error:
+        return _problem_at(event, "unsafe-path", str(error))
+    if path.exists() or path.is_symlink():
+        return _problem_at(
+            event,
+            "file-exists",
+            f"{display_path(path)!r} already exists (it holds other records); choose another id",
+        )
+    return path
+
+
 def plan_new_files(root: Path, events: Sequence[Event]) -> tuple[list[NewFile], list[Problem]]:
     """The file for each new event, or problems (at the event's place in the input)."""
     planned: list[NewFile] = []
     problems: list[Problem] = []
     for event in events:
-        try:
-            path = event_path(root, event)
-        except EditError as error:
-            problems.append(_problem_at(event, "unsafe-path", str(error)))
-            continue
-        if path.exists() or path.is_symlink():
-            problems.append(
-                _problem_at(
-                    event,
-                    "file-exists",
-                    f"{display_path(path)!r} already exists (it holds other records); "
-                    "choose another id",
-                )
-            )
+        path = new_file_path(root, event)
+        if isinstance(path, Problem):
+            problems.append(path)
             continue
         text = event_yaml(event)
         if not _reads_back(text, event):

@@ -12,18 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from timeline.collection.files import display_path
 from timeline.core.model import EVENT_KEYS, Event
 from timeline.core.problems import Problem
 from timeline.store.canonical import dump_yaml, event_record
 from timeline.store.edit import (
-    EditError,
     after_line,
     edit_in_place,
     event_node,
-    event_path,
     last_end,
     line_ending,
+    new_file_path,
     same_place,
 )
 
@@ -35,22 +33,12 @@ def new_paths(root: Path, events: Sequence[Event]) -> tuple[list[Path], list[Pro
     paths: list[Path] = []
     problems: list[Problem] = []
     for event in events:
-        try:
-            path = event_path(root, event)
-        except EditError as error:
-            problems.append(_problem(event, "unsafe-path", str(error)))
-            continue
-        if path.exists() or path.is_symlink():
-            shown = display_path(path)
-            message = f"{shown!r} already exists (it holds other records); choose another id"
-            problems.append(_problem(event, "file-exists", message))
-            continue
-        paths.append(path)
+        path = new_file_path(root, event)
+        if isinstance(path, Problem):
+            problems.append(path)
+        else:
+            paths.append(path)
     return paths, problems
-
-
-def _problem(event: Event, code: str, message: str) -> Problem:
-    return Problem(event.path, event.line, event.column, "error", code, message)
 
 
 def _block(key: str, value: object, indent: int, newline: str, *, first: bool) -> str:
